@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import type { Topic } from './topics.ts';
+
+/**
+ * One event definition, imported by producer and consumer alike.
+ *
+ * `type` is the CloudEvents `type` attribute: reverse-DNS, past tense and
+ * versioned, so two versions of one event can live on one topic and a
+ * consumer tells them apart without reading the body.
+ */
+export interface EventDefinition<Name extends string, Schema extends z.ZodType> {
+  /** Past-tense name, e.g. `SignalReceived`. */
+  readonly name: Name;
+  readonly version: number;
+  /** CloudEvents type, e.g. `nl.vangnet.signals.SignalReceived.v1`. */
+  readonly type: string;
+  readonly topic: Topic;
+  readonly schema: Schema;
+  /**
+   * Kafka message key: the aggregate whose order matters. Keys must never
+   * hold personal data (they show up in broker tooling and logs).
+   */
+  readonly key: (data: z.infer<Schema>) => string;
+}
+
+export type EventData<D> = D extends EventDefinition<string, infer S> ? z.infer<S> : never;
+
+export function defineEvent<Name extends string, Schema extends z.ZodType>(definition: {
+  domain: string;
+  name: Name;
+  version: number;
+  topic: Topic;
+  schema: Schema;
+  key: (data: z.infer<Schema>) => string;
+}): EventDefinition<Name, Schema> {
+  return Object.freeze({
+    name: definition.name,
+    version: definition.version,
+    type: `nl.vangnet.${definition.domain}.${definition.name}.v${definition.version}`,
+    topic: definition.topic,
+    schema: definition.schema,
+    key: definition.key,
+  });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds definitions of every schema
+export type AnyEventDefinition = EventDefinition<string, any>;

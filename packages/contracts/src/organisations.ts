@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * Kinds of organisation a token can speak for. The kind decides which API a
+ * caller may use; scopes narrow it further; per-object checks do the rest.
+ */
+export const organisationKinds = [
+  'landlord',
+  'energy',
+  'water',
+  'health_insurer',
+  'school',
+  'gp',
+  'team',
+  'coordinator',
+  'admin',
+] as const;
+export const OrganisationKind = z.enum(organisationKinds);
+export type OrganisationKind = z.infer<typeof OrganisationKind>;
+
+/** Scopes a partner token carries (OAuth2 client credentials). */
+export const scopes = {
+  signalsWrite: 'signals:write',
+  signalsRead: 'signals:read',
+  referralsRead: 'referrals:read',
+  referralsWrite: 'referrals:write',
+  networksAdmin: 'networks:admin',
+} as const;

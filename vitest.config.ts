@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects, by the level in the file name:
+ *  - unit: `*.test.ts` next to the code, no I/O, milliseconds each;
+ *  - integration: `*.int.test.ts` (one service against real PostgreSQL and
+ *    Kafka) and `tests/e2e/**` (all services), sharing one infrastructure
+ *    started once by the global setup.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{packages,services,infra}/**/src/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['{packages,services,infra}/**/*.int.test.ts', 'tests/e2e/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['packages/testing/src/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          teardownTimeout: 60_000,
+          // Two cores: more parallel files only queue on the broker and the database.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
