@@ -1,0 +1,218 @@
+import { EnvelopeError, fromKafkaHeaders, type CloudEventAttributes } from '@vangnet/contracts/envelope';
+import type { AnyEventDefinition, EventData } from '@vangnet/contracts/events';
+import { deadLetterTopic, type Topic } from '@vangnet/contracts/topics';
+import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
+import type { z } from 'zod';
+import { producerOptions } from './kafka.ts';
+import type { Log } from './log.ts';
+import { PermanentEventError } from './errors.ts';
+
+/**
+ * The idempotent inbox: runs `work` and records `eventId` for the group in
+ * one database transaction, or does nothing when the id is already recorded.
+ */
+export interface Inbox<Tx> {
+  runOnce(consumerGroup: string, eventId: string, work: (tx: Tx) => Promise<void>): Promise<'applied' | 'duplicate'>;
+}
+
+export interface HandlerContext<Tx> {
+  tx: Tx;
+  event: CloudEventAttributes;
+}
+
+export interface EventHandler<Tx> {
+  definition: AnyEventDefinition;
+  handle(data: unknown, context: HandlerContext<Tx>): Promise<void>;
+}
+
+/** Pairs a definition with its handler, typing the data by the definition's schema. */
+export function on<D extends AnyEventDefinition, Tx>(
+  definition: D,
+  handle: (data: EventData<D>, context: HandlerContext<Tx>) => Promise<void>,
+): EventHandler<Tx> {
+  return { definition, handle: handle as EventHandler<Tx>['handle'] };
+}
+
+export interface ConsumerOptions<Tx> {
+  kafka: Kafka;
+  groupId: string;
+  logger: Log;
+  inbox: Inbox<Tx>;
+  handlers: EventHandler<Tx>[];
+  /** Attempts for a transient failure before the event is dead-lettered. */
+  maxAttempts?: number;
+  initialBackoffMs?: number;
+  /** Read from the start of a topic the first time the group sees it. */
+  fromBeginning?: boolean;
+}
+
+type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead-lettered';
+
+/**
+ * Consumes events with exactly-once effect: the handler's writes and the
+ * event id commit together (the inbox), and the offset is committed only
+ * after that, so a crash at any point means a redelivery the inbox drops.
+ * A poison event is parked on the dead-letter topic instead of blocking its
+ * partition; the consumer itself never dies on an event.
+ */
+export class EventConsumer<Tx> {
+  readonly #options: Required<Omit<ConsumerOptions<Tx>, 'handlers'>>;
+  readonly #handlers: Map<string, EventHandler<Tx>>;
+  readonly #topics: Topic[];
+  readonly #log: Log;
+  #consumer: Consumer | undefined;
+  #deadLetters: Producer | undefined;
+  #stopped = false;
+  #listeners: ((outcome: Outcome, event: { id?: string; type?: string }) => void)[] = [];
+
+  constructor(options: ConsumerOptions<Tx>) {
+    this.#options = { maxAttempts: 5, initialBackoffMs: 200, fromBeginning: true, ...options };
+    this.#handlers = new Map(options.handlers.map((handler) => [handler.definition.type, handler]));
+    this.#topics = [...new Set(options.handlers.map((handler) => handler.definition.topic))];
+    this.#log = options.logger.child({ component: 'consumer', group: options.groupId });
+  }
+
+  /** Observes outcomes (metrics, tests). */
+  onOutcome(listener: (outcome: Outcome, event: { id?: string; type?: string }) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /**
+   * Joins the group. Resolves once consuming runs; while the broker cannot
+   * be reached it keeps trying (with backoff) rather than failing the boot.
+   */
+  async start(): Promise<void> {
+    this.#stopped = false;
+    for (let attempt = 1; !this.#stopped; attempt += 1) {
+      try {
+        await this.#connect();
+        return;
+      } catch (error) {
+        const delay = Math.min(500 * 2 ** attempt, 10_000);
+        this.#log.warn({ err: error, attempt, retryInMs: delay }, 'cannot start consuming yet, retrying');
+        await this.#disconnect();
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  async #connect(): Promise<void> {
+    const { kafka, groupId } = this.#options;
+    this.#deadLetters = kafka.producer(producerOptions);
+    await this.#deadLetters.connect();
+    this.#consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    await this.#consumer.connect();
+    await this.#consumer.subscribe({ topics: this.#topics, fromBeginning: this.#options.fromBeginning });
+    await this.#consumer.run({
+      autoCommit: false,
+      eachMessage: (payload) => this.#handleMessage(payload),
+    });
+  }
+
+  async #disconnect(): Promise<void> {
+    await this.#consumer?.disconnect().catch(() => undefined);
+    await this.#deadLetters?.disconnect().catch(() => undefined);
+  }
+
+  /** Finishes the message in hand, commits it, and leaves the group. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#disconnect();
+  }
+
+  async #handleMessage(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
+    const headers = decodeHeaders(message.headers);
+    let outcome: Outcome;
+    try {
+      outcome = await this.#process(payload, headers);
+    } catch (error) {
+      await this.#deadLetter(payload, headers, error);
+      outcome = 'dead-lettered';
+    }
+    await this.#consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    for (const listener of this.#listeners) listener(outcome, { id: headers.ce_id, type: headers.ce_type });
+  }
+
+  async #process(payload: EachMessagePayload, headers: Record<string, string>): Promise<Outcome> {
+    let attributes: CloudEventAttributes;
+    try {
+      attributes = fromKafkaHeaders(headers);
+    } catch (error) {
+      if (error instanceof EnvelopeError) throw new PermanentEventError(error.message);
+      throw error;
+    }
+    const handler = this.#handlers.get(attributes.type);
+    // A topic carries more event types than any one consumer needs.
+    if (!handler) return 'ignored';
+
+    let raw: unknown;
+    try {
+      raw = JSON.parse(payload.message.value?.toString('utf8') ?? '');
+    } catch {
+      throw new PermanentEventError(`event ${attributes.id} (${attributes.type}): data is not valid JSON`);
+    }
+    const parsed = handler.definition.schema.safeParse(raw);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      throw new PermanentEventError(
+        `event ${attributes.id} (${attributes.type}): data does not match its schema: ${fields.join('; ')}`,
+      );
+    }
+
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#options.inbox.runOnce(this.#options.groupId, attributes.id, (tx) =>
+          handler.handle(parsed.data, { tx, event: attributes }),
+        );
+      } catch (error) {
+        if (error instanceof PermanentEventError || attempt >= this.#options.maxAttempts) throw error;
+        const delay = this.#options.initialBackoffMs * 2 ** (attempt - 1);
+        this.#log.warn(
+          { err: error, eventId: attributes.id, eventType: attributes.type, attempt, retryInMs: delay },
+          'event handler failed, retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        await payload.heartbeat();
+      }
+    }
+  }
+
+  async #deadLetter(payload: EachMessagePayload, headers: Record<string, string>, error: unknown): Promise<void> {
+    const { topic, partition, message } = payload;
+    const reason = error instanceof Error ? error.message : String(error);
+    this.#log.error(
+      { eventId: headers.ce_id, eventType: headers.ce_type, topic, partition, offset: message.offset, reason },
+      'event sent to the dead-letter topic',
+    );
+    // If the dead-letter topic itself is unreachable this throws: kafkajs then
+    // retries the message instead of committing past an event we did not park.
+    await this.#deadLetters?.send({
+      topic: deadLetterTopic(topic as Topic),
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...headers,
+            dlq_error: reason.slice(0, 2_000),
+            dlq_topic: topic,
+            dlq_partition: String(partition),
+            dlq_offset: message.offset,
+            dlq_consumer_group: this.#options.groupId,
+            dlq_failed_at: new Date().toISOString(),
+          },
+        },
+      ],
+    });
+  }
+}
+
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    decoded[name] = Array.isArray(value) ? String(value[0]) : value.toString();
+  }
+  return decoded;
+}

@@ -1,0 +1,252 @@
+import type { Kafka, Producer } from 'kafkajs';
+import pg from 'pg';
+import { producerOptions } from './kafka.ts';
+import type { Log } from './log.ts';
+
+export interface RelayOptions {
+  pool: pg.Pool;
+  kafka: Kafka;
+  logger: Log;
+  /** Rows per publish round. */
+  batchSize?: number;
+  /** Fallback poll when no NOTIFY arrives (a lost LISTEN connection, a missed wake-up). */
+  pollIntervalMs?: number;
+  /** How long sent rows stay for inspection before the cleanup deletes them. */
+  keepSentForMs?: number;
+  cleanupIntervalMs?: number;
+}
+
+interface OutboxRow {
+  position: string;
+  message_key: string;
+  topic: string;
+  headers: Record<string, string>;
+  payload: unknown;
+}
+
+const NOTIFY_CHANNEL = 'outbox';
+// Namespaces the advisory locks of the relay from any other advisory lock user.
+const KEY_LOCK_NAMESPACE = 7361;
+
+/**
+ * Publishes the service's outbox to Kafka in commit order per key.
+ *
+ * Several relays may run (one per service instance). Each round locks a batch
+ * of unsent rows with SKIP LOCKED, and publishes a key's rows only when it
+ * holds that key's earliest unsent row and an advisory lock on the key: so
+ * two relays never interleave one aggregate's events, and a relay that
+ * cannot take a key leaves it for the next round.
+ *
+ * Delivery is at least once: a crash between the broker's ack and the commit
+ * of `sent_at` publishes those rows again, and consumers drop the duplicates
+ * by event id (the inbox).
+ */
+export class OutboxRelay {
+  readonly #options: Required<Omit<RelayOptions, 'pool' | 'kafka' | 'logger'>> & RelayOptions;
+  readonly #log: Log;
+  #producer: Producer | undefined;
+  #listener: pg.Client | undefined;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #pendingWake = false;
+  #cleanupTimer: NodeJS.Timeout | undefined;
+  #published = 0;
+
+  constructor(options: RelayOptions) {
+    this.#options = {
+      batchSize: 500,
+      pollIntervalMs: 1_000,
+      keepSentForMs: 24 * 60 * 60 * 1000,
+      cleanupIntervalMs: 10 * 60 * 1000,
+      ...options,
+    };
+    this.#log = options.logger.child({ component: 'outbox-relay' });
+  }
+
+  /** Events published since start; for metrics and tests. */
+  get published(): number {
+    return this.#published;
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    this.#producer = this.#options.kafka.producer({
+      ...producerOptions,
+      // Idempotence with one request in flight keeps per-partition order through broker retries.
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await this.#listen();
+    this.#cleanupTimer = setInterval(() => void this.#cleanup(), this.#options.cleanupIntervalMs);
+    this.#cleanupTimer.unref();
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    clearInterval(this.#cleanupTimer);
+    this.#wake?.();
+    await this.#loop;
+    await this.#listener?.end().catch(() => undefined);
+    await this.#producer?.disconnect();
+  }
+
+  /** Publishes what is pending now; returns how many rows went out. Exposed for tests and tools. */
+  async publishPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = await this.#publishBatch();
+      total += count;
+      if (count < this.#options.batchSize) return total;
+    }
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    let connected = false;
+    while (this.#running) {
+      try {
+        // Connecting inside the loop lets the service boot while the broker
+        // is down; rows wait in the outbox until it is back.
+        if (!connected) {
+          await this.#producer?.connect();
+          connected = true;
+        }
+        const count = await this.#publishBatch();
+        failures = 0;
+        if (count >= this.#options.batchSize) continue;
+        await this.#idle(this.#options.pollIntervalMs);
+      } catch (error) {
+        failures += 1;
+        const delay = Math.min(200 * 2 ** failures, 10_000);
+        this.#log.warn({ err: error, failures, retryInMs: delay }, 'outbox publish failed, retrying');
+        await this.#idle(delay);
+      }
+    }
+  }
+
+  /** Waits for a NOTIFY, a stop, or the timeout, whichever comes first. */
+  #idle(ms: number): Promise<void> {
+    if (this.#pendingWake) {
+      this.#pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = undefined;
+        done();
+      };
+    });
+  }
+
+  #onNotify = () => {
+    if (this.#wake) this.#wake();
+    else this.#pendingWake = true;
+  };
+
+  async #listen(): Promise<void> {
+    const { pool } = this.#options;
+    // LISTEN needs a connection of its own, outside the pool, held for the relay's life.
+    const client = new pg.Client(pool.options);
+    client.on('notification', this.#onNotify);
+    client.on('error', (error) => {
+      this.#log.warn({ err: error }, 'outbox LISTEN connection lost; polling until it is back');
+      this.#listener = undefined;
+      if (this.#running) setTimeout(() => void this.#listen().catch(() => undefined), 1_000).unref();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      this.#listener = client;
+    } catch (error) {
+      this.#log.warn({ err: error }, 'cannot LISTEN for outbox notifications; polling');
+      await client.end().catch(() => undefined);
+      if (this.#running) setTimeout(() => void this.#listen().catch(() => undefined), 1_000).unref();
+    }
+  }
+
+  async #publishBatch(): Promise<number> {
+    const producer = this.#producer;
+    if (!producer) throw new Error('relay not started');
+    const client = await this.#options.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT position, message_key, topic, headers, payload
+           FROM outbox
+          WHERE sent_at IS NULL
+          ORDER BY position
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED`,
+        [this.#options.batchSize],
+      );
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      const firstPositionByKey = new Map<string, string>();
+      for (const row of rows) if (!firstPositionByKey.has(row.message_key)) firstPositionByKey.set(row.message_key, row.position);
+      const { rows: owned } = await client.query<{ key: string }>(
+        `SELECT k.key
+           FROM unnest($1::text[], $2::bigint[]) AS k(key, first_position)
+          WHERE NOT EXISTS (
+                  SELECT 1 FROM outbox o
+                   WHERE o.message_key = k.key AND o.sent_at IS NULL AND o.position < k.first_position)
+            AND pg_try_advisory_xact_lock($3, hashtext(k.key))`,
+        [[...firstPositionByKey.keys()], [...firstPositionByKey.values()], KEY_LOCK_NAMESPACE],
+      );
+      const ownedKeys = new Set(owned.map((row) => row.key));
+      const publishable = rows.filter((row) => ownedKeys.has(row.message_key));
+      if (publishable.length > 0) {
+        await producer.sendBatch({
+          topicMessages: groupByTopic(publishable),
+          acks: -1,
+        });
+        await client.query('UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])', [
+          publishable.map((row) => row.position),
+        ]);
+      }
+      await client.query('COMMIT');
+      this.#published += publishable.length;
+      return publishable.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #cleanup(): Promise<void> {
+    try {
+      const result = await this.#options.pool.query(
+        `DELETE FROM outbox WHERE position IN (
+           SELECT position FROM outbox
+            WHERE sent_at < now() - make_interval(secs => $1)
+            LIMIT 10000)`,
+        [this.#options.keepSentForMs / 1000],
+      );
+      if (result.rowCount) this.#log.debug({ deleted: result.rowCount }, 'outbox cleanup');
+    } catch (error) {
+      this.#log.warn({ err: error }, 'outbox cleanup failed; will try again');
+    }
+  }
+}
+
+function groupByTopic(rows: OutboxRow[]) {
+  const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+  for (const row of rows) {
+    const messages = byTopic.get(row.topic) ?? [];
+    messages.push({ key: row.message_key, value: JSON.stringify(row.payload), headers: row.headers });
+    byTopic.set(row.topic, messages);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
