@@ -1,0 +1,41 @@
+import { nlGovSource } from '@vangnet/contracts/envelope';
+import { prismaInbox } from '@vangnet/db/inbox';
+import { EventConsumer } from '@vangnet/messaging/consumer';
+import { createServiceApp } from '@vangnet/platform/app';
+import { loggerOptions } from '@vangnet/platform/logging';
+import { messagingPlugin } from '@vangnet/platform/messaging';
+import { postgresPlugin } from '@vangnet/platform/postgres';
+import pino, { type Logger } from 'pino';
+import type { NetworksConfig } from './config.ts';
+import { networksErrors } from './errors.ts';
+import { routeSignal } from './features/route-item/consumer.ts';
+import { createPrismaClient } from './plugins/prisma.ts';
+
+/** Builds the networks service; tests call this with their own config. */
+export async function buildApp(config: NetworksConfig, logger?: Logger) {
+  const app = await createServiceApp({
+    service: 'networks',
+    title: 'Vangnet networks API',
+    description: 'Neighbourhoods, teams and the router that sends each case to the right team.',
+    logger: logger ?? pino(loggerOptions('networks', config.LOG_LEVEL)),
+    auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks: new URL(config.AUTH_JWKS_URL) },
+    domainErrors: networksErrors,
+  });
+  await app.register(postgresPlugin, { connectionString: config.DATABASE_URL, createClient: createPrismaClient });
+  const eventSource = nlGovSource(config.ORGANISATION_OIN, 'vangnet-networks');
+  await app.register(messagingPlugin, {
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID ?? 'vangnet-networks',
+    relay: true,
+    consumers: (instance) => [
+      new EventConsumer({
+        kafka: instance.kafka,
+        groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.networks.router`,
+        logger: instance.log,
+        inbox: prismaInbox(instance.prisma),
+        handlers: [routeSignal(eventSource)],
+      }),
+    ],
+  });
+  return app;
+}

@@ -1,0 +1,41 @@
+import { prismaInbox } from '@vangnet/db/inbox';
+import { EventConsumer } from '@vangnet/messaging/consumer';
+import { createServiceApp } from '@vangnet/platform/app';
+import { loggerOptions } from '@vangnet/platform/logging';
+import { messagingPlugin } from '@vangnet/platform/messaging';
+import { postgresPlugin } from '@vangnet/platform/postgres';
+import pino, { type Logger } from 'pino';
+import type { ReferralsConfig } from './config.ts';
+import { referralsErrors } from './errors.ts';
+import { assignReferral } from './features/assign-referral/consumer.ts';
+import { listTeamReferralsRoute } from './features/list-team-referrals/route.ts';
+import { createPrismaClient } from './plugins/prisma.ts';
+
+/** Builds the referrals service; tests call this with their own config. */
+export async function buildApp(config: ReferralsConfig, logger?: Logger) {
+  const app = await createServiceApp({
+    service: 'referrals',
+    title: 'Vangnet referrals API',
+    description: 'Team inboxes: referrals routed to a team, their lifecycle and the feedback to every sender.',
+    logger: logger ?? pino(loggerOptions('referrals', config.LOG_LEVEL)),
+    auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks: new URL(config.AUTH_JWKS_URL) },
+    domainErrors: referralsErrors,
+  });
+  await app.register(postgresPlugin, { connectionString: config.DATABASE_URL, createClient: createPrismaClient });
+  await app.register(messagingPlugin, {
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID ?? 'vangnet-referrals',
+    relay: true,
+    consumers: (instance) => [
+      new EventConsumer({
+        kafka: instance.kafka,
+        groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.referrals.assignment`,
+        logger: instance.log,
+        inbox: prismaInbox(instance.prisma),
+        handlers: [assignReferral],
+      }),
+    ],
+  });
+  await app.register(listTeamReferralsRoute);
+  return app;
+}

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@vangnet/testing/database';
+import { serviceEnv } from '@vangnet/testing/service-env';
+import { createTestIssuer, type TestIssuer } from '@vangnet/testing/tokens';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+
+const migrations = path.join(import.meta.dirname, '..', 'prisma', 'migrations');
+
+let app: Awaited<ReturnType<typeof buildApp>>;
+let database: TestDatabase;
+let issuer: TestIssuer;
+
+beforeAll(async () => {
+  const infrastructure = inject('infrastructure');
+  database = await createTestDatabase(infrastructure.postgresServerUrl, 'signals', migrations);
+  issuer = await createTestIssuer();
+  app = await buildApp(loadConfig(serviceEnv({ infrastructure, databaseUrl: database.url, issuer })));
+  await app.ready();
+});
+
+afterAll(async () => {
+  await app?.close();
+  await database?.drop();
+});
+
+const landlordToken = (organisationId = `landlord-${randomUUID()}`) =>
+  issuer.sign({ organisationId, kind: 'landlord', scopes: ['signals:write', 'signals:read'] });
+
+const validSignal = () => ({
+  type: 'rent',
+  reference: `HUUR-${randomUUID()}`,
+  address: { postcode: '9901 ab', houseNumber: 12, houseNumberAddition: 'B' },
+  arrears: { amount: 612.5, since: '2026-09-01' },
+});
+
+const post = (body: unknown, token?: string) =>
+  app.inject({
+    method: 'POST',
+    url: '/v1/signals',
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    payload: body as object,
+  });
+
+const countRows = async (table: 'signal' | 'outbox') =>
+  Number((await app.pool.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+
+describe('POST /v1/signals', () => {
+  it('when a landlord posts a valid rent signal, then it is stored with one outbox event before the 201', async () => {
+    const signal = validSignal();
+    const response = await post(signal, await landlordToken());
+
+    expect(response.statusCode).toBe(201);
+    const body = response.json();
+    expect(body).toMatchObject({ reference: signal.reference, type: 'rent', status: 'received' });
+    expect(response.headers.location).toBe(`/v1/signals/${body.id}`);
+
+    const { rows } = await app.pool.query(
+      `SELECT s.postcode, s.arrears_cents, o.topic, o.message_key, o.headers, o.payload
+         FROM signal s JOIN outbox o ON o.message_key = s.id::text WHERE s.id = $1`,
+      [body.id],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ postcode: '9901AB', arrears_cents: 61250, topic: 'signals.events.v1' });
+    expect(rows[0].headers).toMatchObject({
+      ce_type: 'nl.vangnet.signals.SignalReceived.v1',
+      ce_specversion: '1.0',
+      ce_source: 'urn:nld:oin:00000000000000000000:systeem:vangnet-signals',
+    });
+    // Thin event: no reference, no house number addition, no exact amount.
+    expect(rows[0].payload).toEqual({
+      signalId: body.id,
+      signalType: 'rent',
+      postcode: '9901AB',
+      houseNumber: 12,
+      crisis: false,
+      amountBand: '500_to_2000',
+      receivedAt: body.receivedAt,
+    });
+  });
+
+  it('when the same landlord sends the same reference twice, then the second is answered 200 with the first signal', async () => {
+    const token = await landlordToken();
+    const signal = validSignal();
+    const first = await post(signal, token);
+    const before = await countRows('outbox');
+    const second = await post({ ...signal, arrears: { amount: 999, since: '2026-10-01' } }, token);
+
+    expect(second.statusCode).toBe(200);
+    expect(second.json().id).toBe(first.json().id);
+    expect(await countRows('outbox')).toBe(before);
+  });
+
+  it('when two landlords use the same reference, then each gets its own signal', async () => {
+    const signal = validSignal();
+    const first = await post(signal, await landlordToken());
+    const second = await post(signal, await landlordToken());
+    expect([first.statusCode, second.statusCode]).toEqual([201, 201]);
+    expect(second.json().id).not.toBe(first.json().id);
+  });
+
+  it('when there is no token, then 401 problem+json and nothing is stored', async () => {
+    const before = await countRows('signal');
+    const response = await post(validSignal());
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(await countRows('signal')).toBe(before);
+  });
+
+  it('when the token is signed by another issuer, then 401', async () => {
+    const stranger = await (await import('@vangnet/platform/dev-issuer')).createDevIssuer();
+    const token = await stranger.sign({ organisationId: 'x', kind: 'landlord', scopes: ['signals:write'] });
+    const response = await post(validSignal(), token);
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('when the token has expired, then 401', async () => {
+    const token = await issuer.sign({ organisationId: 'x', kind: 'landlord', scopes: ['signals:write'], ttl: -60 });
+    expect((await post(validSignal(), token)).statusCode).toBe(401);
+  });
+
+  it('when a GP practice token posts a signal, then 403: signals are for creditors', async () => {
+    const token = await issuer.sign({ organisationId: 'gp-1', kind: 'gp', scopes: ['signals:write'] });
+    const response = await post(validSignal(), token);
+    expect(response.statusCode).toBe(403);
+    expect(response.json().code).toBe('FORBIDDEN_ORGANISATION_KIND');
+  });
+
+  it('when the token lacks the write scope, then 403 naming the scope', async () => {
+    const token = await issuer.sign({ organisationId: 'l-1', kind: 'landlord', scopes: ['signals:read'] });
+    const response = await post(validSignal(), token);
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ code: 'MISSING_SCOPE', detail: 'required scope: signals:write' });
+  });
+
+  it('when a signal is malformed in many ways, then 400 lists every invalid field and nothing is stored', async () => {
+    const before = await countRows('signal');
+    const response = await post(
+      {
+        type: 'parking_fine',
+        address: { postcode: '12345', houseNumber: 0 },
+        arrears: { amount: 10.001, since: 'yesterday' },
+        bsn: '123456782',
+      },
+      await landlordToken(),
+    );
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const problem = response.json();
+    expect(problem.code).toBe('VALIDATION_FAILED');
+    const pointers = problem.errors.map((error: { pointer: string }) => error.pointer).sort();
+    expect(pointers).toEqual(
+      [
+        '/address/houseNumber',
+        '/address/postcode',
+        '/arrears/amount',
+        '/arrears/since',
+        '/bsn',
+        '/reference',
+        '/type',
+      ].sort(),
+    );
+    expect(problem.errors.find((error: { pointer: string }) => error.pointer === '/bsn').code).toBe('unknown_field');
+    expect(problem.errors.find((error: { pointer: string }) => error.pointer === '/reference').code).toBe('required');
+    expect(await countRows('signal')).toBe(before);
+  });
+
+  it('when the body is not JSON, then 400 MALFORMED_JSON', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/signals',
+      headers: { authorization: `Bearer ${await landlordToken()}`, 'content-type': 'application/json' },
+      payload: '{"type": "rent",',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('MALFORMED_JSON');
+  });
+
+  it('when the body is not JSON at all but form data, then 415', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/signals',
+      headers: { authorization: `Bearer ${await landlordToken()}`, 'content-type': 'text/plain' },
+      payload: 'type=rent',
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+});
+
+describe('GET /v1/signals/{id}', () => {
+  it("when a landlord asks for its own signal, then it gets it; another landlord's gets 404", async () => {
+    const ownerToken = await landlordToken();
+    const created = (await post(validSignal(), ownerToken)).json();
+
+    const own = await app.inject({
+      method: 'GET',
+      url: `/v1/signals/${created.id}`,
+      headers: { authorization: `Bearer ${ownerToken}` },
+    });
+    expect(own.statusCode).toBe(200);
+    expect(own.json()).toEqual(created);
+
+    const other = await app.inject({
+      method: 'GET',
+      url: `/v1/signals/${created.id}`,
+      headers: { authorization: `Bearer ${await landlordToken()}` },
+    });
+    expect(other.statusCode).toBe(404);
+    expect(other.json().code).toBe('SIGNAL_NOT_FOUND');
+  });
+});
+
+describe('service endpoints', () => {
+  it('serves an OpenAPI 3.1 document generated from the request schemas', async () => {
+    const response = await app.inject({ method: 'GET', url: '/v1/openapi.json' });
+    expect(response.statusCode).toBe(200);
+    const document = response.json();
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.paths['/v1/signals'].post.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['type', 'reference', 'address', 'arrears']),
+    );
+  });
+
+  it('is ready when its database and broker answer', async () => {
+    const response = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(response.json()).toEqual({
+      status: 'up',
+      checks: { database: { status: 'up' }, kafka: { status: 'up' } },
+    });
+  });
+});
