@@ -34,7 +34,14 @@ async function classpath(cacheDir: string): Promise<string> {
   const cached = await readFile(cacheFile, 'utf8').catch(() => undefined);
   if (cached) {
     const jars = cached.trim().split(path.delimiter);
-    const present = await Promise.all(jars.map((jar) => access(jar).then(() => true, () => false)));
+    const present = await Promise.all(
+      jars.map((jar) =>
+        access(jar).then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     if (present.every(Boolean)) return cached.trim();
   }
   await requireTool('mvn', ['-v'], 'install Apache Maven (apt-get install maven) to fetch the Kafka broker jars');
@@ -89,18 +96,18 @@ export async function startKafka(options: {
   const { dataDir, port } = options;
   const pidFile = path.join(dataDir, 'kafka.pid');
   const brokers = [`127.0.0.1:${port}`];
-  const stop = async () => {
-    const pid = await readPid(pidFile);
-    if (pid) await terminate(pid, 30_000);
-    await removePid(pidFile);
-  };
+  const stop = () => stopKafka(dataDir);
 
   if ((await readPid(pidFile)) && (await portAnswers(port))) return { brokers, stop };
   if (await portAnswers(port)) {
     throw new Error(`port ${port} is taken by another program; set another port for the local Kafka broker`);
   }
 
-  const javaVersion = await requireTool('java', ['-version'], 'install a JDK 17 or newer (apt-get install openjdk-17-jdk-headless)');
+  const javaVersion = await requireTool(
+    'java',
+    ['-version'],
+    'install a JDK 17 or newer (apt-get install openjdk-17-jdk-headless)',
+  );
   const major = Number(/version "(\d+)/.exec(javaVersion)?.[1] ?? 0);
   if (major < 17) throw new Error(`Kafka 4 needs Java 17 or newer; found: ${javaVersion.split('\n')[0]}`);
 
@@ -155,6 +162,14 @@ export async function startKafka(options: {
     throw error;
   });
   return { brokers, stop };
+}
+
+/** Stops the broker whose pid is in `dataDir`, if it runs; a controlled shutdown first. */
+export async function stopKafka(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'kafka.pid');
+  const pid = await readPid(pidFile);
+  if (pid) await terminate(pid, 30_000);
+  await removePid(pidFile);
 }
 
 /** A KRaft cluster id: 16 random bytes, base64url, as `kafka-storage random-uuid` makes. */

@@ -5,8 +5,8 @@ import { databaseUrl, ensureDatabase } from '@vangnet/db/admin';
 import { migrate } from '@vangnet/db/migrate';
 import { createKafka, ensureTopics } from '@vangnet/messaging/kafka';
 import pino from 'pino';
-import { startKafka } from './kafka.ts';
-import { startPostgres } from './postgres.ts';
+import { startKafka, stopKafka } from './kafka.ts';
+import { startPostgres, stopPostgres } from './postgres.ts';
 
 export { freePort } from './process.ts';
 
@@ -67,10 +67,13 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   return {
     postgresServerUrl: postgres.serverUrl,
     kafkaBrokers: kafka.brokers,
-    stop: async () => {
-      await Promise.all([kafka.stop(), postgres.stop()]);
-    },
+    stop: () => stopLocalStack(options),
   };
+}
+
+/** Stops what `startLocalStack` started in `dir`, if it runs. */
+export async function stopLocalStack(options: Pick<StackOptions, 'dir'>): Promise<void> {
+  await Promise.all([stopKafka(path.join(options.dir, 'kafka')), stopPostgres(path.join(options.dir, 'postgres'))]);
 }
 
 export async function createTopics(brokers: string[]): Promise<void> {

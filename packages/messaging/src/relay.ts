@@ -193,7 +193,8 @@ export class OutboxRelay {
         return 0;
       }
       const firstPositionByKey = new Map<string, string>();
-      for (const row of rows) if (!firstPositionByKey.has(row.message_key)) firstPositionByKey.set(row.message_key, row.position);
+      for (const row of rows)
+        if (!firstPositionByKey.has(row.message_key)) firstPositionByKey.set(row.message_key, row.position);
       const { rows: owned } = await client.query<{ key: string }>(
         `SELECT k.key
            FROM unnest($1::text[], $2::bigint[]) AS k(key, first_position)

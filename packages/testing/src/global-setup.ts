@@ -1,11 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { startTestInfrastructure, type TestInfrastructure } from './infrastructure.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    infrastructure: TestInfrastructure;
-  }
-}
+import { startTestInfrastructure } from './infrastructure.ts';
+import './inject.ts';
 
 /**
  * vitest global setup: one PostgreSQL server and one Kafka broker for the

@@ -4,12 +4,12 @@ import { EventConsumer } from '@vangnet/messaging/consumer';
 import { createServiceApp } from '@vangnet/platform/app';
 import { loggerOptions } from '@vangnet/platform/logging';
 import { messagingPlugin } from '@vangnet/platform/messaging';
-import { postgresPlugin } from '@vangnet/platform/postgres';
+import { createPool, postgresPlugin } from '@vangnet/platform/postgres';
 import pino, { type Logger } from 'pino';
 import type { NetworksConfig } from './config.ts';
+import { createPrismaClient } from './db.ts';
 import { networksErrors } from './errors.ts';
 import { routeSignal } from './features/route-item/consumer.ts';
-import { createPrismaClient } from './plugins/prisma.ts';
 
 /** Builds the networks service; tests call this with their own config. */
 export async function buildApp(config: NetworksConfig, logger?: Logger) {
@@ -21,7 +21,9 @@ export async function buildApp(config: NetworksConfig, logger?: Logger) {
     auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks: new URL(config.AUTH_JWKS_URL) },
     domainErrors: networksErrors,
   });
-  await app.register(postgresPlugin, { connectionString: config.DATABASE_URL, createClient: createPrismaClient });
+  const pool = createPool(config.DATABASE_URL);
+  const prisma = createPrismaClient(pool);
+  await app.register(postgresPlugin, { pool, client: prisma });
   const eventSource = nlGovSource(config.ORGANISATION_OIN, 'vangnet-networks');
   await app.register(messagingPlugin, {
     brokers: config.KAFKA_BROKERS,
@@ -32,10 +34,10 @@ export async function buildApp(config: NetworksConfig, logger?: Logger) {
         kafka: instance.kafka,
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.networks.router`,
         logger: instance.log,
-        inbox: prismaInbox(instance.prisma),
+        inbox: prismaInbox(prisma),
         handlers: [routeSignal(eventSource)],
       }),
     ],
   });
-  return app;
+  return Object.assign(app, { prisma });
 }

@@ -3,13 +3,13 @@ import { EventConsumer } from '@vangnet/messaging/consumer';
 import { createServiceApp } from '@vangnet/platform/app';
 import { loggerOptions } from '@vangnet/platform/logging';
 import { messagingPlugin } from '@vangnet/platform/messaging';
-import { postgresPlugin } from '@vangnet/platform/postgres';
+import { createPool, postgresPlugin } from '@vangnet/platform/postgres';
 import pino, { type Logger } from 'pino';
 import type { ReferralsConfig } from './config.ts';
+import { createPrismaClient } from './db.ts';
 import { referralsErrors } from './errors.ts';
 import { assignReferral } from './features/assign-referral/consumer.ts';
 import { listTeamReferralsRoute } from './features/list-team-referrals/route.ts';
-import { createPrismaClient } from './plugins/prisma.ts';
 
 /** Builds the referrals service; tests call this with their own config. */
 export async function buildApp(config: ReferralsConfig, logger?: Logger) {
@@ -21,7 +21,9 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger) {
     auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks: new URL(config.AUTH_JWKS_URL) },
     domainErrors: referralsErrors,
   });
-  await app.register(postgresPlugin, { connectionString: config.DATABASE_URL, createClient: createPrismaClient });
+  const pool = createPool(config.DATABASE_URL);
+  const prisma = createPrismaClient(pool);
+  await app.register(postgresPlugin, { pool, client: prisma });
   await app.register(messagingPlugin, {
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID ?? 'vangnet-referrals',
@@ -31,11 +33,11 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger) {
         kafka: instance.kafka,
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.referrals.assignment`,
         logger: instance.log,
-        inbox: prismaInbox(instance.prisma),
+        inbox: prismaInbox(prisma),
         handlers: [assignReferral],
       }),
     ],
   });
-  await app.register(listTeamReferralsRoute);
-  return app;
+  await app.register(listTeamReferralsRoute, { prisma });
+  return Object.assign(app, { prisma });
 }

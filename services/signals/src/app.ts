@@ -2,13 +2,13 @@ import { nlGovSource } from '@vangnet/contracts/envelope';
 import { createServiceApp } from '@vangnet/platform/app';
 import { loggerOptions } from '@vangnet/platform/logging';
 import { messagingPlugin } from '@vangnet/platform/messaging';
-import { postgresPlugin } from '@vangnet/platform/postgres';
+import { createPool, postgresPlugin } from '@vangnet/platform/postgres';
 import pino, { type Logger } from 'pino';
 import type { SignalsConfig } from './config.ts';
+import { createPrismaClient } from './db.ts';
 import { signalsErrors } from './errors.ts';
 import { getSignalRoute } from './features/get-signal/route.ts';
 import { receiveSignalRoute } from './features/receive-signal/route.ts';
-import { createPrismaClient } from './plugins/prisma.ts';
 
 /** Builds the signals service; tests call this with their own config and `inject`. */
 export async function buildApp(config: SignalsConfig, logger?: Logger) {
@@ -20,14 +20,16 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
     auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks: new URL(config.AUTH_JWKS_URL) },
     domainErrors: signalsErrors,
   });
-  await app.register(postgresPlugin, { connectionString: config.DATABASE_URL, createClient: createPrismaClient });
+  const pool = createPool(config.DATABASE_URL);
+  const prisma = createPrismaClient(pool);
+  await app.register(postgresPlugin, { pool, client: prisma });
   await app.register(messagingPlugin, {
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID ?? 'vangnet-signals',
     relay: true,
   });
   const eventSource = nlGovSource(config.ORGANISATION_OIN, 'vangnet-signals');
-  await app.register(receiveSignalRoute, { eventSource });
-  await app.register(getSignalRoute);
-  return app;
+  await app.register(receiveSignalRoute, { prisma, eventSource });
+  await app.register(getSignalRoute, { prisma });
+  return Object.assign(app, { prisma });
 }

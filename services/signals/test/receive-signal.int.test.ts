@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@vangnet/testing/database';
+import { testInfrastructure } from '@vangnet/testing/inject';
 import { serviceEnv } from '@vangnet/testing/service-env';
 import { createTestIssuer, type TestIssuer } from '@vangnet/testing/tokens';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 
@@ -14,7 +15,7 @@ let database: TestDatabase;
 let issuer: TestIssuer;
 
 beforeAll(async () => {
-  const infrastructure = inject('infrastructure');
+  const infrastructure = testInfrastructure();
   database = await createTestDatabase(infrastructure.postgresServerUrl, 'signals', migrations);
   issuer = await createTestIssuer();
   app = await buildApp(loadConfig(serviceEnv({ infrastructure, databaseUrl: database.url, issuer })));

@@ -23,7 +23,10 @@ export const RoutingDecidedV1 = defineEvent({
     item: RoutedItem,
     teamId: z.uuid(),
     informTeamIds: z.array(z.uuid()).max(20),
-    neighbourhoodCode: z.string().regex(/^BU\d{8}$/).optional(),
+    neighbourhoodCode: z
+      .string()
+      .regex(/^BU\d{8}$/)
+      .optional(),
     ruleId: z.string().min(1).max(100),
     /** Accept-by date (working days already applied), ISO date. */
     deadline: z.iso.date(),

@@ -24,7 +24,10 @@ export const SignalReceivedV1 = defineEvent({
   topic: topics.signalsEvents,
   schema: z.strictObject({
     signalId: z.uuid(),
-    municipalityCode: z.string().regex(/^GM\d{4}$/).optional(),
+    municipalityCode: z
+      .string()
+      .regex(/^GM\d{4}$/)
+      .optional(),
     signalType: SignalType,
     postcode: z.string().regex(/^\d{4}[A-Z]{2}$/),
     houseNumber: z.number().int().positive(),

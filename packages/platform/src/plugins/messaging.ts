@@ -34,9 +34,7 @@ export const messagingPlugin = fp(
   async (app: FastifyInstance, options: MessagingPluginOptions) => {
     const kafka = createKafka({ brokers: options.brokers, clientId: options.clientId, logger: app.log });
     app.decorate('kafka', kafka);
-    const relay = options.relay
-      ? new OutboxRelay({ pool: app.pool, kafka, logger: app.log })
-      : undefined;
+    const relay = options.relay ? new OutboxRelay({ pool: app.pool, kafka, logger: app.log }) : undefined;
     app.decorate('outboxRelay', relay);
     let consumers: Lifecycle[] = [];
 

@@ -8,33 +8,30 @@ declare module 'fastify' {
   }
 }
 
-/** What the plugin needs of a Prisma client: a way to close it. */
-interface Disconnectable {
-  $disconnect(): Promise<void>;
+/** One pg pool per service instance; an idle connection lost (a database restart) must not crash it. */
+export function createPool(connectionString: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 export interface PostgresPluginOptions {
-  connectionString: string;
-  /** Builds the service's own Prisma client over the shared pool (`new PrismaPg(pool)`). */
-  createClient(pool: pg.Pool): Disconnectable;
-  /** Name the client is decorated under, usually `prisma`. */
-  decorateAs?: string;
-  poolSize?: number;
+  pool: pg.Pool;
+  /** The service's Prisma client over that pool, closed before the pool. */
+  client: { $disconnect(): Promise<void> };
 }
 
 /**
- * One pg pool per service instance, shared by the Prisma client (through
- * `@prisma/adapter-pg`) and by the outbox relay's raw SQL, so a request and
- * the relay never compete for two separately sized pools.
+ * The database of one service: the pg pool shared by its Prisma client
+ * (through `@prisma/adapter-pg`) and the outbox relay's raw SQL, a readiness
+ * check, and an orderly close. The Prisma client itself is not decorated:
+ * each service passes its own typed client to its routes and consumers.
  */
 export const postgresPlugin = fp(
-  async (app: FastifyInstance, options: PostgresPluginOptions) => {
-    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
-    // An idle client losing its connection (database restart) must not crash the process.
+  async (app: FastifyInstance, { pool, client }: PostgresPluginOptions) => {
+    pool.removeAllListeners('error');
     pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection lost'));
-    const client = options.createClient(pool);
     app.decorate('pool', pool);
-    app.decorate(options.decorateAs ?? 'prisma', client);
     app.addReadinessCheck('database', async () => {
       await pool.query('SELECT 1');
     });

@@ -1,6 +1,6 @@
 import type { EventData } from '@vangnet/contracts/events';
 import { RoutingDecidedV1, RoutingFailedV1 } from '@vangnet/contracts/networks';
-import { outboxMessage, type OutboxMessage } from '@vangnet/messaging/outbox';
+import { type OutboxMessage, outboxMessage } from '@vangnet/messaging/outbox';
 import type { RoutingOutcome } from '../features/route-item/decide.ts';
 
 /** The integration event for a routing outcome, ready for the outbox. */

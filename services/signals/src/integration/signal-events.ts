@@ -1,5 +1,5 @@
-import { SignalReceivedV1 } from '@vangnet/contracts/signals';
 import type { EventData } from '@vangnet/contracts/events';
+import type { SignalReceivedV1 } from '@vangnet/contracts/signals';
 import { type AcceptedSignal, amountBand } from '../features/receive-signal/decide.ts';
 
 /**

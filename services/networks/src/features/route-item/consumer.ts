@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignalReceivedV1 } from '@vangnet/contracts/signals';
 import { appendToOutbox } from '@vangnet/db/outbox';
 import { on } from '@vangnet/messaging/consumer';
-import type { Transaction } from '../../plugins/prisma.ts';
+import type { Transaction } from '../../db.ts';
 import { routingEvent } from '../../integration/routing-events.ts';
 import { coveragePrefixes, decideRouting } from './decide.ts';
 

@@ -36,7 +36,12 @@ export const coveragePrefixes = (postcode: string): [pc6: string, pc4: string] =
  * postcode (PC6 before PC4). Pure; the caller loads the coverage and stores
  * the outcome.
  */
-export function decideRouting(input: { item: RoutedItem; postcode: string; coverage: Coverage[]; now: Date }): RoutingOutcome {
+export function decideRouting(input: {
+  item: RoutedItem;
+  postcode: string;
+  coverage: Coverage[];
+  now: Date;
+}): RoutingOutcome {
   const { item, postcode, coverage, now } = input;
   if (coverage.length === 0) {
     return {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RoutingDecidedV1 } from '@vangnet/contracts/networks';
 import { on } from '@vangnet/messaging/consumer';
-import type { Transaction } from '../../plugins/prisma.ts';
+import type { Transaction } from '../../db.ts';
 
 /**
  * A routing decision becomes a referral in the team's inbox. The inbox makes

@@ -4,8 +4,9 @@ import type { FastifyPluginAsyncZod } from '@vangnet/platform/app';
 import { authenticate, principalOf } from '@vangnet/platform/auth';
 import { DomainError } from '@vangnet/platform/problem';
 import { z } from 'zod';
+import type { PrismaClient } from '../../db.ts';
 
-export const listTeamReferralsRoute: FastifyPluginAsyncZod = async (app) => {
+export const listTeamReferralsRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient }> = async (app, { prisma }) => {
   app.get(
     '/v1/teams/:teamId/referrals',
     {
@@ -26,7 +27,7 @@ export const listTeamReferralsRoute: FastifyPluginAsyncZod = async (app) => {
       if (principal.kind === 'team' && principal.organisationId !== request.params.teamId) {
         throw new DomainError('TEAM_NOT_YOURS', 'your token is for another team');
       }
-      const referrals = await app.prisma.referral.findMany({
+      const referrals = await prisma.referral.findMany({
         where: { teamId: request.params.teamId },
         orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
         take: request.query.limit,

@@ -4,9 +4,10 @@ import type { FastifyPluginAsyncZod } from '@vangnet/platform/app';
 import { authenticate, principalOf } from '@vangnet/platform/auth';
 import { DomainError } from '@vangnet/platform/problem';
 import { z } from 'zod';
+import type { PrismaClient } from '../../db.ts';
 import { toSignalResponse } from '../signal-response.ts';
 
-export const getSignalRoute: FastifyPluginAsyncZod = async (app) => {
+export const getSignalRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient }> = async (app, { prisma }) => {
   app.get(
     '/v1/signals/:signalId',
     {
@@ -21,7 +22,7 @@ export const getSignalRoute: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { organisationId } = principalOf(request);
-      const signal = await app.prisma.signal.findUnique({ where: { id: request.params.signalId } });
+      const signal = await prisma.signal.findUnique({ where: { id: request.params.signalId } });
       // Another partner's signal is "not found", not "forbidden": its existence is not theirs to know.
       if (!signal || signal.partnerId !== organisationId) {
         throw new DomainError('SIGNAL_NOT_FOUND', `no signal ${request.params.signalId} among yours`);

@@ -1,5 +1,5 @@
-import type { OrganisationKind } from '@vangnet/contracts/organisations';
 import type { SignalRequest } from '@vangnet/contracts/http/signals';
+import type { OrganisationKind } from '@vangnet/contracts/organisations';
 import type { AmountBand, SignalType } from '@vangnet/contracts/signals';
 import { DomainError } from '@vangnet/platform/problem';
 
@@ -57,10 +57,7 @@ export function decideReceiveSignal(command: {
 }): AcceptedSignal {
   const { partner, request, now } = command;
   if (!allowedTypes[partner.kind]?.includes(request.type)) {
-    throw new DomainError(
-      'SIGNAL_TYPE_NOT_ALLOWED',
-      `a ${partner.kind} partner cannot send ${request.type} signals`,
-    );
+    throw new DomainError('SIGNAL_TYPE_NOT_ALLOWED', `a ${partner.kind} partner cannot send ${request.type} signals`);
   }
   const today = now.toISOString().slice(0, 10);
   if (request.arrears.since > today) {

@@ -6,6 +6,7 @@ import { appendToOutbox } from '@vangnet/db/outbox';
 import { outboxMessage } from '@vangnet/messaging/outbox';
 import type { FastifyPluginAsyncZod } from '@vangnet/platform/app';
 import { authenticate, principalOf } from '@vangnet/platform/auth';
+import type { PrismaClient } from '../../db.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
 import { signalReceived } from '../../integration/signal-events.ts';
 import { toSignalResponse } from '../signal-response.ts';
@@ -14,7 +15,10 @@ import { decideReceiveSignal } from './decide.ts';
 const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
-export const receiveSignalRoute: FastifyPluginAsyncZod<{ eventSource: string }> = async (app, { eventSource }) => {
+export const receiveSignalRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient; eventSource: string }> = async (
+  app,
+  { prisma, eventSource },
+) => {
   app.post(
     '/v1/signals',
     {
@@ -35,7 +39,7 @@ export const receiveSignalRoute: FastifyPluginAsyncZod<{ eventSource: string }> 
       const principal = principalOf(request);
       const partner = { id: principal.organisationId, kind: principal.kind };
       const findFirst = () =>
-        app.prisma.signal.findUnique({
+        prisma.signal.findUnique({
           where: { partnerId_reference: { partnerId: partner.id, reference: request.body.reference } },
         });
 
@@ -44,7 +48,7 @@ export const receiveSignalRoute: FastifyPluginAsyncZod<{ eventSource: string }> 
 
       const signal = decideReceiveSignal({ partner, request: request.body, signalId: randomUUID(), now: new Date() });
       try {
-        await app.prisma.$transaction(async (tx) => {
+        await prisma.$transaction(async (tx) => {
           await tx.signal.create({ data: { ...signal, arrearsSince: new Date(`${signal.arrearsSince}T00:00:00Z`) } });
           await appendToOutbox(tx, [outboxMessage(SignalReceivedV1, signalReceived(signal), { source: eventSource })]);
         });
