@@ -122,7 +122,8 @@ export async function startKafka(options: {
     () => false,
   );
   if (!formatted) {
-    await run('java', ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', config]);
+    // `--cluster-id=` keeps an id that starts with '-' (base64url) from reading as an option.
+    await run('java', ['-cp', cp, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId()}`, '-c', config]);
   }
 
   const out = await open(path.join(dataDir, 'kafka.out'), 'a');
