@@ -8,8 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { demoMunicipalityCode } from '@vangnet/networks/demo';
-import { demoPartners, demoTeams, loadDemoData } from './demo-data.ts';
+import { demoMunicipality, demoPartners, demoTeam, loadDemoData } from './demo-data.ts';
 import { devIssuer } from './dev-issuer.ts';
 import {
   devStackOptions,
@@ -94,8 +93,7 @@ async function main() {
     ),
   );
 
-  const team = demoTeams[0];
-  if (!team) throw new Error('no demo team');
+  const team = demoTeam;
   const landlordToken = await issuer.sign({
     organisationId: demoPartners.landlord.id,
     kind: 'landlord',
@@ -106,14 +104,14 @@ async function main() {
     organisationId: team.id,
     kind: 'team',
     scopes: ['referrals:read'],
-    municipalityCode: demoMunicipalityCode,
+    municipalityCode: demoMunicipality.code,
     ttl: 24 * 3600,
   });
 
   say('');
   for (const service of serviceNames) say(`${service.padEnd(10)} http://127.0.0.1:${ports[service]}`);
   say(`
-Demo: municipality Zeedorp (${demoMunicipalityCode}); ${team.name} covers postcode area ${team.postcodePrefixes[0]}.
+Demo: municipality ${demoMunicipality.name} (${demoMunicipality.code}); ${team.name} covers postcode area ${team.postcodeArea}.
 OpenAPI: http://127.0.0.1:3001/v1/openapi.json (and 3002, 3003). Tokens: pnpm -s token --help
 
 Send a first rent-arrears signal as ${demoPartners.landlord.name}:

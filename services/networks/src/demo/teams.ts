@@ -3,9 +3,10 @@ import type { TeamDefinition } from '../features/manage-teams/store.ts';
 /**
  * The fictional municipality of the demo: Zeedorp (GM9901 is not a real CBS
  * code), two neighbourhood teams, one per postcode area. No real persons or
- * organisations.
+ * organisations. infra/src/demo-data.ts quotes the first team in the example
+ * commands `pnpm start` prints.
  */
-export const demoMunicipalityCode = 'GM9901';
+const demoMunicipalityCode = 'GM9901';
 
 export const demoTeams: TeamDefinition[] = [
   {

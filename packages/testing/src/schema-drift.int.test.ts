@@ -1,12 +1,12 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase } from '@vangnet/testing/database';
-import { testInfrastructure } from '@vangnet/testing/inject';
+import { schemaDrift } from '@vangnet/db/drift';
+import { migrate } from '@vangnet/db/migrate';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { schemaDrift } from './drift.ts';
-import { migrate } from './migrate.ts';
+import { createTestDatabase } from './database.ts';
+import { testInfrastructure } from './inject.ts';
 
 const schema = `
 generator client {
@@ -37,7 +37,7 @@ async function fixture() {
   const dir = await mkdtemp(path.join(tmpdir(), 'vangnet-drift-'));
   await writeFile(path.join(dir, 'schema.prisma'), schema);
   const migrations = path.join(dir, 'migrations', '20260101000000_init');
-  await (await import('node:fs/promises')).mkdir(migrations, { recursive: true });
+  await mkdir(migrations, { recursive: true });
   await writeFile(path.join(migrations, 'migration.sql'), migration);
   const database = await createTestDatabase(testInfrastructure().postgresServerUrl, 'drift');
   await migrate(database.url, path.join(dir, 'migrations'));
