@@ -20,8 +20,28 @@ export interface HandlerContext<Tx> {
   event: CloudEventAttributes;
 }
 
+/**
+ * Lifts an older version of an event to the version a handler is written
+ * for. Old versions stay readable for as long as they may sit on a topic (or
+ * in a dead-letter topic waiting for a replay); the upcaster lives beside
+ * the consumer that needs it, not with the producer that moved on.
+ */
+export interface Upcaster<To extends AnyEventDefinition = AnyEventDefinition> {
+  from: AnyEventDefinition;
+  upcast(data: unknown): EventData<To>;
+}
+
+export function upcaster<From extends AnyEventDefinition, To extends AnyEventDefinition>(
+  from: From,
+  _to: To,
+  upcast: (data: EventData<From>) => EventData<To>,
+): Upcaster<To> {
+  return { from, upcast: upcast as Upcaster<To>['upcast'] };
+}
+
 export interface EventHandler<Tx> {
   definition: AnyEventDefinition;
+  upcasters: Upcaster[];
   handle(data: unknown, context: HandlerContext<Tx>): Promise<void>;
 }
 
@@ -29,8 +49,33 @@ export interface EventHandler<Tx> {
 export function on<D extends AnyEventDefinition, Tx>(
   definition: D,
   handle: (data: EventData<D>, context: HandlerContext<Tx>) => Promise<void>,
+  options: { upcasters?: Upcaster<D>[] } = {},
 ): EventHandler<Tx> {
-  return { definition, handle: handle as EventHandler<Tx>['handle'] };
+  return { definition, upcasters: options.upcasters ?? [], handle: handle as EventHandler<Tx>['handle'] };
+}
+
+/** How one CloudEvents type is read: its schema, and how its data becomes the handler's version. */
+interface Reader<Tx> {
+  handler: EventHandler<Tx>;
+  schema: z.ZodType;
+  toCurrent(data: unknown): unknown;
+}
+
+function readersOf<Tx>(handlers: EventHandler<Tx>[]): Map<string, Reader<Tx>> {
+  const readers = new Map<string, Reader<Tx>>();
+  for (const handler of handlers) {
+    const { definition } = handler;
+    readers.set(definition.type, { handler, schema: definition.schema, toCurrent: (data) => data });
+    for (const { from, upcast } of handler.upcasters) {
+      // The upcast result is checked against the current schema: a wrong upcaster is a bug, not data.
+      readers.set(from.type, {
+        handler,
+        schema: from.schema,
+        toCurrent: (data) => definition.schema.parse(upcast(data)),
+      });
+    }
+  }
+  return readers;
 }
 
 export interface ConsumerOptions<Tx> {
@@ -57,7 +102,7 @@ type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead-lettered';
  */
 export class EventConsumer<Tx> {
   readonly #options: Required<Omit<ConsumerOptions<Tx>, 'handlers'>>;
-  readonly #handlers: Map<string, EventHandler<Tx>>;
+  readonly #readers: Map<string, Reader<Tx>>;
   readonly #topics: Topic[];
   readonly #log: Log;
   #consumer: Consumer | undefined;
@@ -67,8 +112,15 @@ export class EventConsumer<Tx> {
 
   constructor(options: ConsumerOptions<Tx>) {
     this.#options = { maxAttempts: 5, initialBackoffMs: 200, fromBeginning: true, ...options };
-    this.#handlers = new Map(options.handlers.map((handler) => [handler.definition.type, handler]));
-    this.#topics = [...new Set(options.handlers.map((handler) => handler.definition.topic))];
+    this.#readers = readersOf(options.handlers);
+    this.#topics = [
+      ...new Set(
+        options.handlers.flatMap((handler) => [
+          handler.definition.topic,
+          ...handler.upcasters.map((u) => u.from.topic),
+        ]),
+      ),
+    ];
     this.#log = options.logger.child({ component: 'consumer', group: options.groupId });
   }
 
@@ -142,9 +194,9 @@ export class EventConsumer<Tx> {
       if (error instanceof EnvelopeError) throw new PermanentEventError(error.message);
       throw error;
     }
-    const handler = this.#handlers.get(attributes.type);
+    const reader = this.#readers.get(attributes.type);
     // A topic carries more event types than any one consumer needs.
-    if (!handler) return 'ignored';
+    if (!reader) return 'ignored';
 
     let raw: unknown;
     try {
@@ -152,7 +204,7 @@ export class EventConsumer<Tx> {
     } catch {
       throw new PermanentEventError(`event ${attributes.id} (${attributes.type}): data is not valid JSON`);
     }
-    const parsed = handler.definition.schema.safeParse(raw);
+    const parsed = reader.schema.safeParse(raw);
     if (!parsed.success) {
       const fields = parsed.error.issues.map(
         (issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
@@ -162,10 +214,19 @@ export class EventConsumer<Tx> {
       );
     }
 
+    let data: unknown;
+    try {
+      data = reader.toCurrent(parsed.data);
+    } catch (error) {
+      throw new PermanentEventError(
+        `event ${attributes.id} (${attributes.type}): cannot upcast to ${reader.handler.definition.type}: ${(error as Error).message}`,
+      );
+    }
+
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.#options.inbox.runOnce(this.#options.groupId, attributes.id, (tx) =>
-          handler.handle(parsed.data, { tx, event: attributes }),
+          reader.handler.handle(data, { tx, event: attributes }),
         );
       } catch (error) {
         if (error instanceof PermanentEventError || attempt >= this.#options.maxAttempts) throw error;
