@@ -187,46 +187,15 @@ export class EventConsumer<Tx> {
   }
 
   async #process(payload: EachMessagePayload, headers: Record<string, string>): Promise<Outcome> {
-    let attributes: CloudEventAttributes;
-    try {
-      attributes = fromKafkaHeaders(headers);
-    } catch (error) {
-      if (error instanceof EnvelopeError) throw new PermanentEventError(error.message);
-      throw error;
-    }
-    const reader = this.#readers.get(attributes.type);
+    const decoded = decodeEvent(this.#readers, headers, payload.message.value);
     // A topic carries more event types than any one consumer needs.
-    if (!reader) return 'ignored';
-
-    let raw: unknown;
-    try {
-      raw = JSON.parse(payload.message.value?.toString('utf8') ?? '');
-    } catch {
-      throw new PermanentEventError(`event ${attributes.id} (${attributes.type}): data is not valid JSON`);
-    }
-    const parsed = reader.schema.safeParse(raw);
-    if (!parsed.success) {
-      const fields = parsed.error.issues.map(
-        (issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-      );
-      throw new PermanentEventError(
-        `event ${attributes.id} (${attributes.type}): data does not match its schema: ${fields.join('; ')}`,
-      );
-    }
-
-    let data: unknown;
-    try {
-      data = reader.toCurrent(parsed.data);
-    } catch (error) {
-      throw new PermanentEventError(
-        `event ${attributes.id} (${attributes.type}): cannot upcast to ${reader.handler.definition.type}: ${(error as Error).message}`,
-      );
-    }
+    if (decoded === 'ignored') return 'ignored';
+    const { handler, data, attributes } = decoded;
 
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.#options.inbox.runOnce(this.#options.groupId, attributes.id, (tx) =>
-          reader.handler.handle(data, { tx, event: attributes }),
+          handler.handle(data, { tx, event: attributes }),
         );
       } catch (error) {
         if (error instanceof PermanentEventError || attempt >= this.#options.maxAttempts) throw error;
@@ -268,6 +237,58 @@ export class EventConsumer<Tx> {
         },
       ],
     });
+  }
+}
+
+export interface DecodedEvent<Tx> {
+  handler: EventHandler<Tx>;
+  /** The data in the version the handler is written for (upcast when older). */
+  data: unknown;
+  attributes: CloudEventAttributes;
+}
+
+/**
+ * Reads one Kafka message as the handlers see it: envelope, JSON, schema of
+ * its own version, upcast to the handler's version. Throws
+ * PermanentEventError naming the event id, type and failing fields when any
+ * step fails; 'ignored' when no handler wants the type.
+ */
+export function decodeEvent<Tx>(
+  readers: Map<string, Reader<Tx>> | EventHandler<Tx>[],
+  headers: Record<string, string>,
+  value: Buffer | string | null,
+): DecodedEvent<Tx> | 'ignored' {
+  const byType = Array.isArray(readers) ? readersOf(readers) : readers;
+  let attributes: CloudEventAttributes;
+  try {
+    attributes = fromKafkaHeaders(headers);
+  } catch (error) {
+    if (error instanceof EnvelopeError) throw new PermanentEventError(error.message);
+    throw error;
+  }
+  const reader = byType.get(attributes.type);
+  if (!reader) return 'ignored';
+  const what = `event ${attributes.id} (${attributes.type})`;
+
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value?.toString() ?? '');
+  } catch {
+    throw new PermanentEventError(`${what}: data is not valid JSON`);
+  }
+  const parsed = reader.schema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map(
+      (issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    throw new PermanentEventError(`${what}: data does not match its schema: ${fields.join('; ')}`);
+  }
+  try {
+    return { handler: reader.handler, data: reader.toCurrent(parsed.data), attributes };
+  } catch (error) {
+    throw new PermanentEventError(
+      `${what}: cannot upcast to ${reader.handler.definition.type}: ${(error as Error).message}`,
+    );
   }
 }
 
