@@ -9,6 +9,8 @@ import type { Topic } from './topics.ts';
  * consumer tells them apart without reading the body.
  */
 export interface EventDefinition<Name extends string, Schema extends z.ZodType> {
+  /** The service that owns and alone publishes the event, e.g. `signals`. */
+  readonly domain: string;
   /** Past-tense name, e.g. `SignalReceived`. */
   readonly name: Name;
   readonly version: number;
@@ -21,6 +23,8 @@ export interface EventDefinition<Name extends string, Schema extends z.ZodType> 
    * hold personal data (they show up in broker tooling and logs).
    */
   readonly key: (data: z.infer<Schema>) => string;
+  /** One line for the AsyncAPI document; the why lives in the doc comment. */
+  readonly summary?: string;
 }
 
 export type EventData<D> = D extends EventDefinition<string, infer S> ? z.infer<S> : never;
@@ -32,14 +36,17 @@ export function defineEvent<Name extends string, Schema extends z.ZodType>(defin
   topic: Topic;
   schema: Schema;
   key: (data: z.infer<Schema>) => string;
+  summary?: string;
 }): EventDefinition<Name, Schema> {
   return Object.freeze({
+    domain: definition.domain,
     name: definition.name,
     version: definition.version,
     type: `nl.vangnet.${definition.domain}.${definition.name}.v${definition.version}`,
     topic: definition.topic,
     schema: definition.schema,
     key: definition.key,
+    ...(definition.summary ? { summary: definition.summary } : {}),
   });
 }
 

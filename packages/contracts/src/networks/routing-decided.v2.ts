@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { NeighbourhoodCode } from '../codes.ts';
+import { defineEvent } from '../events.ts';
+import { topics } from '../topics.ts';
+import { RoutedItem } from './routing-decided.v1.ts';
+
+/**
+ * The router chose a team. v2 adds what re-routing needs: `attempt` counts
+ * the routings of this item (1 the first time, +1 for every re-routing after
+ * a decline or an expired deadline) and `excludedTeamIds` names the teams
+ * that already had it, so nobody routes it back to a team that declined it
+ * and a consumer can tell a re-routing from a first routing. Keyed by the
+ * routed item so that every decision about one item stays in order.
+ */
+export const RoutingDecidedV2 = defineEvent({
+  domain: 'networks',
+  name: 'RoutingDecided',
+  version: 2,
+  topic: topics.routingDecisions,
+  summary: 'The router assigned a case or referral request to a team (first routing or re-routing).',
+  schema: z.strictObject({
+    decisionId: z.uuid(),
+    item: RoutedItem,
+    teamId: z.uuid(),
+    informTeamIds: z.array(z.uuid()).max(20),
+    neighbourhoodCode: NeighbourhoodCode.optional(),
+    ruleId: z.string().min(1).max(100),
+    /** 1 for the first routing of the item, +1 for each re-routing. */
+    attempt: z.number().int().min(1).max(100),
+    /** Teams that had the item before (declined it or let it expire); never `teamId`. */
+    excludedTeamIds: z.array(z.uuid()).max(100),
+    /** Accept-by date (working days already applied), ISO date. */
+    deadline: z.iso.date(),
+    /** Short human explanation for the coordinator and the team. */
+    explanation: z.string().max(500),
+    decidedAt: z.iso.datetime({ offset: true }),
+  }),
+  key: (data) => data.item.id,
+});
