@@ -8,6 +8,8 @@
  * organisation by its OIN and the system that emitted the event.
  */
 
+import { z } from 'zod';
+
 export const SPEC_VERSION = '1.0';
 export const CONTENT_TYPE = 'application/json';
 
@@ -26,6 +28,38 @@ export interface CloudEventAttributes {
 }
 
 export type KafkaHeaders = Record<string, string>;
+
+/**
+ * The headers of every event message as a schema: the AsyncAPI document
+ * describes them from this, and the stored samples are checked against it.
+ * Not strict: dead-letter and broker tooling add headers of their own.
+ */
+export const CloudEventHeaders = z.object({
+  ce_specversion: z.literal(SPEC_VERSION).describe('CloudEvents spec version'),
+  ce_id: z.string().min(1).max(200).describe('Unique per event; consumers deduplicate on it (idempotent inbox)'),
+  ce_source: z
+    .string()
+    .regex(/^urn:nld:oin:\d{20}:systeem:[a-z0-9-]+$/)
+    .describe('The emitting system as a NL GOV CloudEvents URN: urn:nld:oin:<OIN>:systeem:<system>'),
+  ce_type: z
+    .string()
+    .regex(/^nl\.vangnet\.[a-z]+\.[A-Z][A-Za-z]+\.v\d+$/)
+    .describe('Event type and version, e.g. nl.vangnet.networks.RoutingDecided.v2'),
+  ce_time: z.iso.datetime({ offset: true }).describe('When it happened (RFC 3339)'),
+  ce_subject: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('The aggregate id the event is about; equals the message key'),
+  traceparent: z
+    .string()
+    .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+    .optional()
+    .describe('W3C trace context of the request that caused the event'),
+  tracestate: z.string().max(512).optional().describe('W3C trace state, vendor data of the trace'),
+  'content-type': z.literal(CONTENT_TYPE).describe('Media type of the message value (CloudEvents datacontenttype)'),
+});
 
 /** `urn:nld:oin:<OIN>:systeem:<system>` as the NL GOV profile asks. */
 export function nlGovSource(oin: string, system: string): string {
