@@ -20,7 +20,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['{packages,services,infra}/**/*.int.test.ts', 'tests/e2e/**/*.test.ts'],
+          include: ['{packages,services,infra,tests}/**/*.int.test.ts', 'tests/e2e/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['packages/testing/src/global-setup.ts'],
           testTimeout: 60_000,

@@ -89,6 +89,12 @@ export interface ConsumerOptions<Tx> {
   initialBackoffMs?: number;
   /** Read from the start of a topic the first time the group sees it. */
   fromBeginning?: boolean;
+  /**
+   * How long the group waits for a member that stopped heartbeating before
+   * its partitions move on. A crashed member stalls its partitions this
+   * long; the broker's minimum is 6 s.
+   */
+  sessionTimeoutMs?: number;
 }
 
 type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead-lettered';
@@ -111,7 +117,13 @@ export class EventConsumer<Tx> {
   #listeners: ((outcome: Outcome, event: { id?: string; type?: string }) => void)[] = [];
 
   constructor(options: ConsumerOptions<Tx>) {
-    this.#options = { maxAttempts: 5, initialBackoffMs: 200, fromBeginning: true, ...options };
+    this.#options = {
+      maxAttempts: 5,
+      initialBackoffMs: 200,
+      fromBeginning: true,
+      sessionTimeoutMs: 30_000,
+      ...options,
+    };
     this.#readers = readersOf(options.handlers);
     this.#topics = [
       ...new Set(
@@ -152,7 +164,15 @@ export class EventConsumer<Tx> {
     const { kafka, groupId } = this.#options;
     this.#deadLetters = kafka.producer(producerOptions);
     await this.#deadLetters.connect();
-    this.#consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
+    this.#consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.#options.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(this.#options.sessionTimeoutMs / 3)),
+      // kafkajs gives up restarting after its retries (about a minute of broker
+      // outage) and leaves the consumer dead; a service must come back by itself.
+      retry: { restartOnFailure: async () => true },
+    });
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: this.#topics, fromBeginning: this.#options.fromBeginning });
     await this.#consumer.run({
