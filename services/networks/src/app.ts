@@ -9,7 +9,7 @@ import pino, { type Logger } from 'pino';
 import type { NetworksConfig } from './config.ts';
 import { createPrismaClient } from './db.ts';
 import { networksErrors } from './errors.ts';
-import { routeSignal } from './features/route-item/consumer.ts';
+import { routerHandlers } from './integration/consumers.ts';
 
 /** Builds the networks service; tests call this with their own config. */
 export async function buildApp(config: NetworksConfig, logger?: Logger) {
@@ -35,7 +35,7 @@ export async function buildApp(config: NetworksConfig, logger?: Logger) {
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.networks.router`,
         logger: instance.log,
         inbox: prismaInbox(prisma),
-        handlers: [routeSignal(eventSource)],
+        handlers: routerHandlers(eventSource),
       }),
     ],
   });

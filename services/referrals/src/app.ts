@@ -8,8 +8,8 @@ import pino, { type Logger } from 'pino';
 import type { ReferralsConfig } from './config.ts';
 import { createPrismaClient } from './db.ts';
 import { referralsErrors } from './errors.ts';
-import { assignReferral } from './features/assign-referral/consumer.ts';
 import { listTeamReferralsRoute } from './features/list-team-referrals/route.ts';
+import { assignmentHandlers } from './integration/consumers.ts';
 
 /** Builds the referrals service; tests call this with their own config. */
 export async function buildApp(config: ReferralsConfig, logger?: Logger) {
@@ -34,7 +34,7 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger) {
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.referrals.assignment`,
         logger: instance.log,
         inbox: prismaInbox(prisma),
-        handlers: [assignReferral],
+        handlers: assignmentHandlers,
       }),
     ],
   });
