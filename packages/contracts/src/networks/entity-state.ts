@@ -21,7 +21,7 @@ import { z } from 'zod';
  * newer one.
  */
 export const entityState = {
-  active: z.boolean(),
-  revision: z.number().int().min(1),
+  active: z.boolean().describe('false: the entity stopped; keep it, but route nothing to it'),
+  revision: z.number().int().min(1).describe('Grows by one per change; ignore a message not newer than the one held'),
   changedAt: z.iso.datetime({ offset: true }),
 };

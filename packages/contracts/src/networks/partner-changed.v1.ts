@@ -30,8 +30,10 @@ export const PartnerChangedV1 = defineEvent({
       .regex(/^[A-Za-z0-9._:-]+$/),
     kind: PartnerKind,
     municipalityCodes: z.array(MunicipalityCode).min(1).max(400),
-    /** The signal kinds this partner may send under the agreements made with it. */
-    signalKinds: z.array(SignalKind).max(20),
+    signalKinds: z
+      .array(SignalKind)
+      .max(20)
+      .describe('The signal kinds this partner may send under the agreements made with it.'),
     ...entityState,
   }),
   key: (data) => `partner:${data.partnerId}`,

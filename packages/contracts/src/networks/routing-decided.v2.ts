@@ -18,22 +18,31 @@ export const RoutingDecidedV2 = defineEvent({
   version: 2,
   topic: topics.routingDecisions,
   summary: 'The router assigned a case or referral request to a team (first routing or re-routing).',
-  schema: z.strictObject({
-    decisionId: z.uuid(),
-    item: RoutedItem,
-    teamId: z.uuid(),
-    informTeamIds: z.array(z.uuid()).max(20),
-    neighbourhoodCode: NeighbourhoodCode.optional(),
-    ruleId: z.string().min(1).max(100),
-    /** 1 for the first routing of the item, +1 for each re-routing. */
-    attempt: z.number().int().min(1).max(100),
-    /** Teams that had the item before (declined it or let it expire); never `teamId`. */
-    excludedTeamIds: z.array(z.uuid()).max(100),
-    /** Accept-by date (working days already applied), ISO date. */
-    deadline: z.iso.date(),
-    /** Short human explanation for the coordinator and the team. */
-    explanation: z.string().max(500),
-    decidedAt: z.iso.datetime({ offset: true }),
-  }),
+  schema: z
+    .strictObject({
+      decisionId: z.uuid(),
+      item: RoutedItem,
+      teamId: z.uuid(),
+      informTeamIds: z.array(z.uuid()).max(20),
+      neighbourhoodCode: NeighbourhoodCode.optional(),
+      ruleId: z.string().min(1).max(100),
+      attempt: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .describe('1 for the first routing of the item, +1 for each re-routing.'),
+      excludedTeamIds: z
+        .array(z.uuid())
+        .max(100)
+        .describe('Teams that had the item before (declined it or let it expire); never `teamId`.'),
+      deadline: z.iso.date().describe('Accept-by date (working days already applied), ISO date.'),
+      explanation: z.string().max(500).describe('Short human explanation for the coordinator and the team.'),
+      decidedAt: z.iso.datetime({ offset: true }),
+    })
+    .refine((decision) => !decision.excludedTeamIds.includes(decision.teamId), {
+      path: ['excludedTeamIds'],
+      message: 'the chosen team cannot be one that already had the item',
+    }),
   key: (data) => data.item.id,
 });

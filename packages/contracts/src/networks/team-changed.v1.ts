@@ -25,8 +25,7 @@ export const TeamChangedV1 = defineEvent({
     name: z.string().min(1).max(200),
     specialisms: z.array(TeamSpecialism).max(10),
     neighbourhoodCodes: z.array(NeighbourhoodCode).max(1000),
-    /** Open cases the team can carry; routing skips a team at capacity. */
-    capacity: z.number().int().min(0),
+    capacity: z.number().int().min(0).describe('Open cases the team can carry; routing skips a team at capacity.'),
     ...entityState,
   }),
   key: (data) => `team:${data.teamId}`,

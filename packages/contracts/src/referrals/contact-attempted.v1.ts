@@ -18,11 +18,9 @@ export const ContactAttemptedV1 = defineEvent({
   summary: 'A team recorded an attempt to reach the person: channel, date, part of day, reached.',
   schema: z.strictObject({
     ...referralRef,
-    /** Identifies the attempt, so a corrected record can refer to it. */
-    contactAttemptId: z.uuid(),
+    contactAttemptId: z.uuid().describe('Identifies the attempt, so a corrected record can refer to it.'),
     channel: ContactChannel,
-    /** The day of the attempt (ISO date), as the team recorded it. */
-    date: z.iso.date(),
+    date: z.iso.date().describe('The day of the attempt (ISO date), as the team recorded it.'),
     partOfDay: PartOfDay,
     reached: z.boolean(),
     recordedAt: z.iso.datetime({ offset: true }),

@@ -16,8 +16,7 @@ export const ReferralExpiredV1 = defineEvent({
   summary: 'A referral was not accepted by its deadline; networks re-routes the item.',
   schema: z.strictObject({
     ...referralRef,
-    /** The accept-by date that passed, ISO date. */
-    deadline: z.iso.date(),
+    deadline: z.iso.date().describe('The accept-by date that passed, ISO date.'),
     expiredAt: z.iso.datetime({ offset: true }),
   }),
   key: (data) => data.referralId,

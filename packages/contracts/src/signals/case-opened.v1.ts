@@ -20,8 +20,7 @@ export const CaseOpenedV1 = defineEvent({
   summary: 'A household case was opened by its first signal; networks routes it to a team.',
   schema: z.strictObject({
     caseId: z.uuid(),
-    /** The signal that opened the case. */
-    firstSignalId: z.uuid(),
+    firstSignalId: z.uuid().describe('The signal that opened the case.'),
     municipalityCode: MunicipalityCode.optional(),
     signalKind: SignalKind,
     urgency: Urgency,
