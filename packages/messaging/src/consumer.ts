@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { PermanentEventError } from './errors.ts';
 import { producerOptions } from './kafka.ts';
 import type { Log } from './log.ts';
+import { contextFromHeaders, SpanKind, startSpan, type TraceHeaders, traceHeadersOf } from './tracing.ts';
 
 /**
  * The idempotent inbox: runs `work` and records `eventId` for the group in
@@ -18,6 +19,8 @@ export interface Inbox<Tx> {
 export interface HandlerContext<Tx> {
   tx: Tx;
   event: CloudEventAttributes;
+  /** Trace context of this event's processing: pass it on to the events the handler emits. */
+  trace: TraceHeaders;
 }
 
 /**
@@ -95,6 +98,8 @@ export interface ConsumerOptions<Tx> {
    * long; the broker's minimum is 6 s.
    */
   sessionTimeoutMs?: number;
+  /** Partitions of one member worked on at the same time (order holds within each). */
+  partitionsConsumedConcurrently?: number;
 }
 
 type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead-lettered';
@@ -122,6 +127,7 @@ export class EventConsumer<Tx> {
       initialBackoffMs: 200,
       fromBeginning: true,
       sessionTimeoutMs: 30_000,
+      partitionsConsumedConcurrently: 3,
       ...options,
     };
     this.#readers = readersOf(options.handlers);
@@ -176,8 +182,31 @@ export class EventConsumer<Tx> {
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: this.#topics, fromBeginning: this.#options.fromBeginning });
     await this.#consumer.run({
-      autoCommit: false,
-      eachMessage: (payload) => this.#handleMessage(payload),
+      // Offsets are resolved only after a message's transaction committed (or
+      // it was parked), and committed in the background every second or 100
+      // messages. A crash re-delivers at most that much, which the inbox
+      // drops; a commit per message would cost a broker round trip each
+      // (measured: ~6 ms, most of a message's time).
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      autoCommitThreshold: 100,
+      eachBatchAutoResolve: false,
+      // Partitions are independent; order is kept within each.
+      partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale()) return;
+          await this.#handleMessage({
+            topic: batch.topic,
+            partition: batch.partition,
+            message,
+            heartbeat,
+            pause: () => () => undefined,
+          });
+          resolveOffset(message.offset);
+          await heartbeat();
+        }
+      },
     });
   }
 
@@ -186,15 +215,14 @@ export class EventConsumer<Tx> {
     await this.#deadLetters?.disconnect().catch(() => undefined);
   }
 
-  /** Finishes the message in hand, commits it, and leaves the group. */
+  /** Finishes the message in hand, commits what is resolved, and leaves the group. */
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.#disconnect();
   }
 
   async #handleMessage(payload: EachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
-    const headers = decodeHeaders(message.headers);
+    const headers = decodeHeaders(payload.message.headers);
     let outcome: Outcome;
     try {
       outcome = await this.#process(payload, headers);
@@ -202,7 +230,6 @@ export class EventConsumer<Tx> {
       await this.#deadLetter(payload, headers, error);
       outcome = 'dead-lettered';
     }
-    await this.#consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     for (const listener of this.#listeners) listener(outcome, { id: headers.ce_id, type: headers.ce_type });
   }
 
@@ -211,11 +238,36 @@ export class EventConsumer<Tx> {
     // A topic carries more event types than any one consumer needs.
     if (decoded === 'ignored') return 'ignored';
     const { handler, data, attributes } = decoded;
+    const span = startSpan(`${payload.topic} process`, SpanKind.CONSUMER, contextFromHeaders(headers), {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': payload.topic,
+      'messaging.consumer.group.name': this.#options.groupId,
+      'messaging.message.id': attributes.id,
+      'messaging.kafka.offset': Number(payload.message.offset),
+    });
+    const trace = traceHeadersOf(span.context);
+    try {
+      const outcome = await this.#applyWithRetries(payload, handler, data, attributes, trace);
+      span.end();
+      return outcome;
+    } catch (error) {
+      span.end(error);
+      throw error;
+    }
+  }
 
+  async #applyWithRetries(
+    payload: EachMessagePayload,
+    handler: EventHandler<Tx>,
+    data: unknown,
+    attributes: CloudEventAttributes,
+    trace: TraceHeaders,
+  ): Promise<'applied' | 'duplicate'> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.#options.inbox.runOnce(this.#options.groupId, attributes.id, (tx) =>
-          handler.handle(data, { tx, event: attributes }),
+          handler.handle(data, { tx, event: attributes, trace }),
         );
       } catch (error) {
         if (error instanceof PermanentEventError || attempt >= this.#options.maxAttempts) throw error;

@@ -2,6 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import pg from 'pg';
 import { producerOptions } from './kafka.ts';
 import type { Log } from './log.ts';
+import { contextFromHeaders, SpanKind, type StartedSpan, startSpan, traceHeadersOf } from './tracing.ts';
 
 export interface RelayOptions {
   pool: pg.Pool;
@@ -207,10 +208,31 @@ export class OutboxRelay {
       const ownedKeys = new Set(owned.map((row) => row.key));
       const publishable = rows.filter((row) => ownedKeys.has(row.message_key));
       if (publishable.length > 0) {
-        await producer.sendBatch({
-          topicMessages: groupByTopic(publishable),
-          acks: -1,
-        });
+        // Each event's publish span is a child of the request (or handler) that
+        // committed it, and the message carries the publish span onwards.
+        const spans = publishable.map((row) =>
+          startSpan(`${row.topic} publish`, SpanKind.PRODUCER, contextFromHeaders(row.headers), {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'send',
+            'messaging.destination.name': row.topic,
+            'messaging.message.id': row.headers.ce_id ?? '',
+          }),
+        );
+        try {
+          await producer.sendBatch({
+            topicMessages: groupByTopic(
+              publishable.map((row, index) => ({
+                ...row,
+                headers: { ...row.headers, ...traceHeadersOf((spans[index] as StartedSpan).context) },
+              })),
+            ),
+            acks: -1,
+          });
+        } catch (error) {
+          for (const span of spans) span.end(error);
+          throw error;
+        }
+        for (const span of spans) span.end();
         await client.query('UPDATE outbox SET sent_at = now() WHERE position = ANY($1::bigint[])', [
           publishable.map((row) => row.position),
         ]);

@@ -4,6 +4,7 @@ import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'f
 import { type AuthOptions, authPlugin } from '../auth/auth.ts';
 import { healthPlugin } from './health.ts';
 import { type DomainErrorTable, registerProblemHandlers, zodValidatorCompiler } from './problem.ts';
+import { registerRequestTracing } from './tracing.ts';
 
 export type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
@@ -41,6 +42,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app, options.domainErrors);
+  registerRequestTracing(app);
   // A JSON API: plain text would reach validation as one string and come back
   // as a confusing 400; refusing it says what is wrong (415).
   app.removeContentTypeParser('text/plain');

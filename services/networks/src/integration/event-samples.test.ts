@@ -57,7 +57,7 @@ describe('networks reads every published version of the events it consumes', () 
       expect(current.schema.safeParse(decoded.data).success).toBe(true);
 
       const { tx, outbox } = fakeTransaction();
-      await decoded.handler.handle(decoded.data, { tx, event: decoded.attributes });
+      await decoded.handler.handle(decoded.data, { tx, event: decoded.attributes, trace: {} });
       // INSERT INTO outbox (event_id, topic, message_key, headers, payload)
       const [row] = outbox;
       expect(JSON.parse(String(row?.[3]))).toMatchObject({ ce_type: RoutingDecidedV2.type });

@@ -1,6 +1,6 @@
 import type { EventData } from '@vangnet/contracts/events';
 import { RoutingDecidedV2, RoutingFailedV1 } from '@vangnet/contracts/networks';
-import { type OutboxMessage, outboxMessage } from '@vangnet/messaging/outbox';
+import { type OutboxContext, type OutboxMessage, outboxMessage } from '@vangnet/messaging/outbox';
 import type { RoutingOutcome } from '../features/route-item/decide.ts';
 
 /** Which routing of the item this is; re-routing after a decline or expiry counts up. */
@@ -18,7 +18,7 @@ export function routingEvent(
   outcome: RoutingOutcome,
   decisionId: string,
   decidedAt: Date,
-  source: string,
+  context: Omit<OutboxContext, 'time'>,
   round: RoutingRound = FIRST_ROUTING,
 ): OutboxMessage {
   if (outcome.outcome === 'decided') {
@@ -34,7 +34,7 @@ export function routingEvent(
       explanation: outcome.explanation,
       decidedAt: decidedAt.toISOString(),
     };
-    return outboxMessage(RoutingDecidedV2, data, { source, time: decidedAt });
+    return outboxMessage(RoutingDecidedV2, data, { ...context, time: decidedAt });
   }
   const data: EventData<typeof RoutingFailedV1> = {
     decisionId,
@@ -43,5 +43,5 @@ export function routingEvent(
     explanation: outcome.explanation,
     decidedAt: decidedAt.toISOString(),
   };
-  return outboxMessage(RoutingFailedV1, data, { source, time: decidedAt });
+  return outboxMessage(RoutingFailedV1, data, { ...context, time: decidedAt });
 }

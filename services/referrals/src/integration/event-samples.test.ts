@@ -38,6 +38,7 @@ describe('referrals reads every published version of the events it consumes', ()
       await decoded.handler.handle(decoded.data, {
         tx: { referral: { upsert } } as unknown as Transaction,
         event: decoded.attributes,
+        trace: {},
       });
       expect(upsert).toHaveBeenCalledOnce();
     },

@@ -8,7 +8,7 @@ import { coveragePrefixes, decideRouting } from './decide.ts';
 
 /** Routes each received signal to a team (or to the coordinator) and publishes the outcome. */
 export const routeSignal = (eventSource: string) =>
-  on<typeof SignalReceivedV1, Transaction>(SignalReceivedV1, async (signal, { tx }) => {
+  on<typeof SignalReceivedV1, Transaction>(SignalReceivedV1, async (signal, { tx, trace }) => {
     const coverage = await tx.teamCoverage.findMany({
       where: { postcodePrefix: { in: coveragePrefixes(signal.postcode) } },
       include: { team: true },
@@ -38,5 +38,5 @@ export const routeSignal = (eventSource: string) =>
         decidedAt: now,
       },
     });
-    await appendToOutbox(tx, [routingEvent(outcome, decisionId, now, eventSource)]);
+    await appendToOutbox(tx, [routingEvent(outcome, decisionId, now, { source: eventSource, ...trace })]);
   });

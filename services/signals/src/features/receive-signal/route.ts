@@ -50,7 +50,12 @@ export const receiveSignalRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient; e
       try {
         await prisma.$transaction(async (tx) => {
           await tx.signal.create({ data: { ...signal, arrearsSince: new Date(`${signal.arrearsSince}T00:00:00Z`) } });
-          await appendToOutbox(tx, [outboxMessage(SignalReceivedV1, signalReceived(signal), { source: eventSource })]);
+          await appendToOutbox(tx, [
+            outboxMessage(SignalReceivedV1, signalReceived(signal), {
+              source: eventSource,
+              ...request.traceHeaders,
+            }),
+          ]);
         });
       } catch (error) {
         // Two resends racing: the loser answers with the winner's signal.
