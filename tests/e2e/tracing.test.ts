@@ -1,0 +1,59 @@
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { testInfrastructure } from '@vangnet/testing/inject';
+import { waitFor } from '@vangnet/testing/wait';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type System, startSystem } from './fixtures/system.ts';
+
+/**
+ * One trace per signal: from the landlord's request through the outbox,
+ * Kafka, the router, Kafka again, to the referral. This file records spans
+ * in memory (each test file runs in its own process, so the global tracer
+ * provider is this file's alone).
+ */
+
+const spans = new InMemorySpanExporter();
+trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
+
+let system: System;
+
+beforeAll(async () => {
+  system = await startSystem(testInfrastructure());
+});
+
+afterAll(async () => {
+  await system?.close();
+});
+
+describe('tracing', () => {
+  it("continues the caller's trace from the request to the referral, each hop the child of the one before", async () => {
+    const team = await system.createTeam();
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const callerSpan = '00f067aa0ba902b7';
+    const signal = await system.postSignal(team.postcode, { traceparent: `00-${traceId}-${callerSpan}-01` });
+    await waitFor('the referral', system.referralFor(team.id, signal.id));
+
+    const hops = [
+      'POST /v1/signals',
+      'signals.events.v1 publish',
+      'signals.events.v1 process',
+      'routing.decisions.v1 publish',
+      'routing.decisions.v1 process',
+    ];
+    const inTrace = await waitFor('every hop recorded', async () => {
+      const finished = spans.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
+      return hops.every((name) => finished.some((span) => span.name === name)) ? finished : undefined;
+    });
+    const byName = (name: string) => inTrace.find((span) => span.name === name);
+
+    let parent = callerSpan;
+    for (const name of hops) {
+      expect(byName(name)?.parentSpanContext?.spanId, `${name} should be the child of the hop before`).toBe(parent);
+      parent = byName(name)?.spanContext().spanId ?? '';
+    }
+    // Span names and attributes carry routes and topics, never ids of people or addresses.
+    const recorded = JSON.stringify(inTrace.map((span) => [span.name, span.attributes]));
+    expect(recorded).not.toContain(team.postcode);
+    expect(recorded).not.toContain(signal.id);
+  });
+});
