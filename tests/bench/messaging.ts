@@ -24,7 +24,7 @@
  * Knobs (environment): BENCH_EVENTS, BENCH_ROUNDS, BENCH_RATE, BENCH_SECONDS, BENCH_KEYS.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -39,6 +39,7 @@ import { startTestInfrastructure } from '@vangnet/testing/infrastructure';
 import pg from 'pg';
 import pino from 'pino';
 import { z } from 'zod';
+import { createSchema, pgInbox } from '../messaging/fixtures/probe.ts';
 import { type Distribution, distribution, median, round, table } from './stats.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -302,44 +303,28 @@ interface Stamps {
 }
 
 /**
- * The inbox over plain pg, as packages/db's prismaInbox is over Prisma,
- * with the moments the bench needs: when the consumer hands the event over
- * and when the transaction applying it has committed.
+ * The tests' plain-pg inbox, with the moments the bench needs: when the
+ * consumer hands the event over and when the transaction applying it has
+ * committed.
  */
 function timedInbox(pool: pg.Pool, stamps: Map<string, Stamps>, recordAll: boolean): Inbox<pg.PoolClient> {
+  const inbox = pgInbox(pool);
   return {
     async runOnce(group, eventId, work) {
       const started = performance.now();
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const { rowCount } = await client.query(
-          'INSERT INTO inbox (consumer_group, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-          [group, eventId],
-        );
-        if (rowCount === 0) {
-          await client.query('ROLLBACK');
-          return 'duplicate';
-        }
-        await work(client);
-        await client.query('COMMIT');
-        const applied = performance.now();
-        let entry = stamps.get(eventId);
-        if (!entry && recordAll) {
-          entry = {};
-          stamps.set(eventId, entry);
-        }
-        if (entry) {
-          entry.handlerStarted = started;
-          entry.applied = applied;
-        }
-        return 'applied';
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
+      const outcome = await inbox.runOnce(group, eventId, work);
+      if (outcome === 'duplicate') return outcome;
+      const applied = performance.now();
+      let entry = stamps.get(eventId);
+      if (!entry && recordAll) {
+        entry = {};
+        stamps.set(eventId, entry);
       }
+      if (entry) {
+        entry.handlerStarted = started;
+        entry.applied = applied;
+      }
+      return outcome;
     },
   };
 }
@@ -356,7 +341,7 @@ function benchConsumer(ctx: Context, topic: string, groupId: string, stamps: Map
     inbox: timedInbox(pool, stamps, recordAll),
     handlers: [
       on(definition, async (data, { tx, event }) => {
-        await tx.query('INSERT INTO effects (event_id, case_id, seq) VALUES ($1, $2, $3)', [
+        await tx.query('INSERT INTO effects (event_id, key, seq) VALUES ($1, $2, $3)', [
           event.id,
           data.caseId,
           data.seq,
@@ -671,7 +656,8 @@ async function run() {
   const allTopics = [...Object.values(topics), `${topics.latencyOutbox}.dlq`, `${topics.throughputRaw}.dlq`];
   const admin = kafka.admin();
   try {
-    await pool.query(await readFile(path.join(import.meta.dirname, 'schema.sql'), 'utf8'));
+    // The outbox, inbox and effects tables the messaging proofs use.
+    await createSchema(pool);
     const postgresVersion = (await pool.query<{ server_version: string }>('SHOW server_version')).rows[0]
       ?.server_version;
     await admin.connect();
