@@ -51,6 +51,7 @@ export class OutboxRelay {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #pendingWake = false;
+  #wakeOnNotify = true;
   #cleanupTimer: NodeJS.Timeout | undefined;
   #published = 0;
 
@@ -95,16 +96,6 @@ export class OutboxRelay {
     await this.#producer?.disconnect();
   }
 
-  /** Publishes what is pending now; returns how many rows went out. Exposed for tests and tools. */
-  async publishPending(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const count = await this.#publishBatch();
-      total += count;
-      if (count < this.#options.batchSize) return total;
-    }
-  }
-
   async #run(): Promise<void> {
     let failures = 0;
     let connected = false;
@@ -124,32 +115,35 @@ export class OutboxRelay {
         failures += 1;
         const delay = Math.min(200 * 2 ** failures, 10_000);
         this.#log.warn({ err: error, failures, retryInMs: delay }, 'outbox publish failed, retrying');
-        await this.#idle(delay);
+        // New commits must not cut the backoff short: during a broker outage
+        // every insert would otherwise trigger another doomed attempt.
+        await this.#idle(delay, false);
       }
     }
   }
 
-  /** Waits for a NOTIFY, a stop, or the timeout, whichever comes first. */
-  #idle(ms: number): Promise<void> {
-    if (this.#pendingWake) {
+  /** Waits for the timeout or a stop, and (when `wakeable`) a NOTIFY, whichever comes first. */
+  #idle(ms: number, wakeable = true): Promise<void> {
+    if (wakeable && this.#pendingWake) {
       this.#pendingWake = false;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = () => {
+        // Only while we wait: a NOTIFY during a publish round must set
+        // #pendingWake, not call a finished wait's resolver.
         this.#wake = undefined;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+      this.#wakeOnNotify = wakeable;
     });
   }
 
   #onNotify = () => {
-    if (this.#wake) this.#wake();
+    if (this.#wake && this.#wakeOnNotify) this.#wake();
     else this.#pendingWake = true;
   };
 
