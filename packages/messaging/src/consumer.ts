@@ -142,6 +142,10 @@ export class EventConsumer<Tx> {
     this.#log = options.logger.child({ component: 'consumer', group: options.groupId });
   }
 
+  get groupId(): string {
+    return this.#options.groupId;
+  }
+
   /** Observes outcomes (metrics, tests). */
   onOutcome(listener: (outcome: Outcome, event: { id?: string; type?: string }) => void): void {
     this.#listeners.push(listener);

@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthOptions, authPlugin } from '../auth/auth.ts';
 import { healthPlugin } from './health.ts';
+import { metricsPlugin } from './metrics.ts';
 import { type DomainErrorTable, registerProblemHandlers, zodValidatorCompiler } from './problem.ts';
 import { registerRequestTracing } from './tracing.ts';
 
@@ -61,6 +62,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   });
   await app.register(authPlugin, options.auth);
   await app.register(healthPlugin);
+  await app.register(metricsPlugin, { service: options.service });
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -2,6 +2,7 @@ import { createKafka, type Kafka } from '@vangnet/messaging/kafka';
 import { OutboxRelay } from '@vangnet/messaging/relay';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { Counter, Gauge } from '../http/metrics.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,8 +13,10 @@ declare module 'fastify' {
 
 /** What the plugin needs of a consumer: an `EventConsumer` of any transaction type. */
 interface Lifecycle {
+  readonly groupId: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  onOutcome(listener: (outcome: string) => void): void;
 }
 
 export interface MessagingPluginOptions {
@@ -38,6 +41,34 @@ export const messagingPlugin = fp(
     app.decorate('outboxRelay', relay);
     let consumers: Lifecycle[] = [];
 
+    const consumed = new Counter({
+      name: 'consumer_events_total',
+      help: 'Events taken from Kafka by consumer group and outcome (applied, duplicate, ignored, dead-lettered)',
+      labelNames: ['group', 'outcome'] as const,
+      registers: [app.metrics],
+    });
+    if (relay) {
+      new Gauge({
+        name: 'outbox_backlog',
+        help: 'Outbox rows committed but not yet published',
+        registers: [app.metrics],
+        async collect() {
+          const { rows } = await app.pool.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL',
+          );
+          this.set(rows[0]?.n ?? 0);
+        },
+      });
+      new Gauge({
+        name: 'outbox_published',
+        help: 'Events this instance published since it started',
+        registers: [app.metrics],
+        collect() {
+          this.set(relay.published);
+        },
+      });
+    }
+
     const admin = kafka.admin();
     let adminConnected: Promise<void> | undefined;
     app.addReadinessCheck('kafka', async () => {
@@ -52,6 +83,9 @@ export const messagingPlugin = fp(
     app.addHook('onReady', async () => {
       await relay?.start();
       consumers = options.consumers?.(app) ?? [];
+      for (const consumer of consumers) {
+        consumer.onOutcome((outcome) => consumed.inc({ group: consumer.groupId, outcome }));
+      }
       // Joining a group can take seconds; the HTTP API does not wait for it.
       for (const consumer of consumers) {
         consumer.start().catch((error: unknown) => app.log.error({ err: error }, 'consumer failed to start'));
@@ -63,5 +97,5 @@ export const messagingPlugin = fp(
       await admin.disconnect().catch(() => undefined);
     });
   },
-  { name: 'vangnet-messaging', dependencies: ['vangnet-postgres'] },
+  { name: 'vangnet-messaging', dependencies: ['vangnet-postgres', 'vangnet-metrics'] },
 );
