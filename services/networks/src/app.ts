@@ -39,5 +39,5 @@ export async function buildApp(config: NetworksConfig, logger?: Logger) {
       }),
     ],
   });
-  return Object.assign(app, { prisma });
+  return Object.assign(app, { prisma, eventSource });
 }

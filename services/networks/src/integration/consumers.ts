@@ -1,6 +1,6 @@
 import type { EventHandler } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../db.ts';
-import { routeCase, routeSignal } from '../features/route-item/consumer.ts';
+import { routeCase, routeReferralRequest, routeSignal } from '../features/route-item/consumer.ts';
 
 /**
  * The handlers of the router consumer group: what app.ts subscribes with,
@@ -9,4 +9,5 @@ import { routeCase, routeSignal } from '../features/route-item/consumer.ts';
 export const routerHandlers = (eventSource: string): EventHandler<Transaction>[] => [
   routeSignal(eventSource),
   routeCase(eventSource),
+  routeReferralRequest(eventSource),
 ];

@@ -20,20 +20,44 @@ const samples = readSamples().filter((sample) => {
   return definition && consumedNames.has(`${definition.domain}.${definition.name}`);
 });
 
-/** Just enough of a transaction for the router: one active team covering every postcode area asked for. */
+/** Just enough of a transaction for the router: every address in one neighbourhood, one catch-all rule, one team. */
 function fakeTransaction() {
   const outbox: unknown[][] = [];
+  const teamId = '0b6c1f52-3f0e-4a51-9a55-000000000001';
   const tx = {
-    teamCoverage: {
-      findMany: vi.fn(async ({ where }: { where: { postcodePrefix: { in: string[] } } }) => [
+    postcodeRange: {
+      findMany: vi.fn(async ({ where }: { where: { postcode: { in: string[] } } }) => [
         {
-          postcodePrefix: where.postcodePrefix.in.at(-1),
-          teamId: '0b6c1f52-3f0e-4a51-9a55-000000000001',
-          team: { name: 'Buurtteam Zeedorp-Noord', active: true },
+          postcode: where.postcode.in.at(-1),
+          houseNumberFrom: 1,
+          houseNumberTo: 99999,
+          neighbourhoodCode: 'BU99010101',
         },
       ]),
     },
+    neighbourhood: {
+      findUnique: vi.fn(async () => ({
+        code: 'BU99010101',
+        districtCode: 'WK990101',
+        municipalityCode: 'GM9901',
+        active: true,
+      })),
+    },
+    routingRule: {
+      findMany: vi.fn(async () => [
+        { id: 'all', enabled: true, match: {}, teamId, informTeamIds: [], deadlineWorkingDays: 5 },
+      ]),
+    },
+    team: {
+      findMany: vi.fn(async () => [
+        { id: teamId, name: 'Buurtteam Zeedorp-Noord', active: true, capacity: 10, openAssignments: 0 },
+      ]),
+      update: vi.fn(async () => ({})),
+    },
     routingDecision: { create: vi.fn(async () => ({})) },
+    routedItem: { upsert: vi.fn(async () => ({})) },
+    coordinatorQueueItem: { create: vi.fn(async () => ({})) },
+    $queryRaw: vi.fn(async () => []),
     $executeRaw: vi.fn(async (_sql: TemplateStringsArray, ...values: unknown[]) => {
       outbox.push(values);
       return 1;

@@ -1,17 +1,7 @@
 import type { EventData } from '@vangnet/contracts/events';
 import { RoutingDecidedV2, RoutingFailedV1 } from '@vangnet/contracts/networks';
 import { type OutboxContext, type OutboxMessage, outboxMessage } from '@vangnet/messaging/outbox';
-import type { RoutingOutcome } from '../features/route-item/decide.ts';
-
-/** Which routing of the item this is; re-routing after a decline or expiry counts up. */
-export interface RoutingRound {
-  attempt: number;
-  /** Teams that had the item before and must not get it again. */
-  excludedTeamIds: string[];
-}
-
-/** Every item is routed once until re-routing exists. */
-export const FIRST_ROUTING: RoutingRound = Object.freeze({ attempt: 1, excludedTeamIds: [] });
+import { FIRST_ROUTING, type RoutingOutcome, type RoutingRound } from '../features/route-item/decide.ts';
 
 /** The integration event for a routing outcome, ready for the outbox. */
 export function routingEvent(
@@ -26,7 +16,8 @@ export function routingEvent(
       decisionId,
       item: outcome.item,
       teamId: outcome.teamId,
-      informTeamIds: [],
+      informTeamIds: outcome.informTeamIds,
+      neighbourhoodCode: outcome.neighbourhoodCode,
       ruleId: outcome.ruleId,
       attempt: round.attempt,
       excludedTeamIds: [...round.excludedTeamIds],

@@ -1,59 +1,138 @@
 import { randomUUID } from 'node:crypto';
-import type { RoutedItem } from '@vangnet/contracts/networks';
+import { ReferralRequestedV1 } from '@vangnet/contracts/referrals';
 import { CaseOpenedV1, SignalReceivedV1 } from '@vangnet/contracts/signals';
 import { appendToOutbox } from '@vangnet/db/outbox';
 import { type HandlerContext, on } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../../db.ts';
 import { routingEvent } from '../../integration/routing-events.ts';
-import { coveragePrefixes, decideRouting } from './decide.ts';
+import { decideRouting, FIRST_ROUTING, type RoutingFacts, type RoutingRound } from './decide.ts';
+import { findNeighbourhood, loadRules, loadTeams } from './load.ts';
 
-/** Routes one item to a team (or to the coordinator), records the decision and publishes it. */
-async function routeItem(
-  item: RoutedItem,
-  postcode: string,
+export interface RoutingAddress {
+  postcode: string;
+  houseNumber: number;
+  /** From the event, when the sender knew it; the postcode map's answer wins. */
+  municipalityCode?: string | undefined;
+}
+
+/**
+ * Routes one item to a team (or to the coordinator): decides, records the
+ * decision, counts the assignment against the team's capacity, remembers
+ * the item for re-routing, queues a failure for the coordinator and
+ * publishes the outcome, all in the consumer's one transaction.
+ */
+export async function routeItem(
+  facts: RoutingFacts,
+  address: RoutingAddress,
   { tx, trace }: HandlerContext<Transaction>,
   eventSource: string,
+  round: RoutingRound = FIRST_ROUTING,
 ): Promise<void> {
-  const coverage = await tx.teamCoverage.findMany({
-    where: { postcodePrefix: { in: coveragePrefixes(postcode) } },
-    include: { team: true },
-  });
   const now = new Date();
-  const outcome = decideRouting({
-    item,
-    postcode,
-    coverage: coverage.map((entry) => ({
-      postcodePrefix: entry.postcodePrefix,
-      teamId: entry.teamId,
-      teamName: entry.team.name,
-      teamActive: entry.team.active,
-    })),
-    now,
-  });
+  const neighbourhood = await findNeighbourhood(tx, address.postcode, address.houseNumber);
+  const rules = neighbourhood ? await loadRules(tx, neighbourhood.municipalityCode) : [];
+  const teams = await loadTeams(tx, rules, true);
+  const outcome = decideRouting({ facts, neighbourhood, rules, teams, round, now });
+  const municipalityCode = outcome.municipalityCode ?? address.municipalityCode ?? null;
   const decisionId = randomUUID();
+  const item = outcome.item;
   await tx.routingDecision.create({
     data: {
       id: decisionId,
-      itemKind: outcome.item.kind,
-      itemId: outcome.item.id,
+      itemKind: item.kind,
+      itemId: item.id,
       outcome: outcome.outcome,
       teamId: outcome.outcome === 'decided' ? outcome.teamId : null,
       reason: outcome.outcome === 'failed' ? outcome.reason : null,
       explanation: outcome.explanation,
       decidedAt: now,
+      ruleId: outcome.outcome === 'decided' ? outcome.ruleId : null,
+      attempt: round.attempt,
+      neighbourhoodCode: neighbourhood?.code ?? null,
+      municipalityCode,
     },
   });
-  await appendToOutbox(tx, [routingEvent(outcome, decisionId, now, { source: eventSource, ...trace })]);
+  const teamId = outcome.outcome === 'decided' ? outcome.teamId : null;
+  const remembered = {
+    facts: facts as object,
+    postcode: address.postcode,
+    houseNumber: address.houseNumber,
+    municipalityCode,
+    attempt: round.attempt,
+    teamId,
+    excludedTeamIds: round.excludedTeamIds,
+    updatedAt: now,
+  };
+  await tx.routedItem.upsert({
+    where: { itemKind_itemId: { itemKind: item.kind, itemId: item.id } },
+    create: { itemKind: item.kind, itemId: item.id, ...remembered },
+    update: remembered,
+  });
+  if (outcome.outcome === 'decided') {
+    await tx.team.update({ where: { id: outcome.teamId }, data: { openAssignments: { increment: 1 } } });
+  } else {
+    await tx.coordinatorQueueItem.create({
+      data: {
+        id: randomUUID(),
+        municipalityCode,
+        itemKind: item.kind,
+        itemId: item.id,
+        decisionId,
+        reason: outcome.reason,
+        explanation: outcome.explanation,
+        queuedAt: now,
+      },
+    });
+  }
+  await appendToOutbox(tx, [routingEvent(outcome, decisionId, now, { source: eventSource, ...trace }, round)]);
 }
 
 /** A single signal, as the walking skeleton sends it (before household cases). */
 export const routeSignal = (eventSource: string) =>
   on<typeof SignalReceivedV1, Transaction>(SignalReceivedV1, (signal, context) =>
-    routeItem({ kind: 'signal', id: signal.signalId }, signal.postcode, context, eventSource),
+    routeItem(
+      {
+        item: { kind: 'signal', id: signal.signalId },
+        kind: signal.signalType,
+        urgency: signal.crisis ? 'crisis' : 'regular',
+        ...(signal.amountBand ? { amountBand: signal.amountBand } : {}),
+      },
+      signal,
+      context,
+      eventSource,
+    ),
   );
 
 /** A household case: what signals publishes once cases exist; the team works the case. */
 export const routeCase = (eventSource: string) =>
   on<typeof CaseOpenedV1, Transaction>(CaseOpenedV1, (opened, context) =>
-    routeItem({ kind: 'case', id: opened.caseId }, opened.postcode, context, eventSource),
+    routeItem(
+      {
+        item: { kind: 'case', id: opened.caseId },
+        kind: opened.signalKind,
+        urgency: opened.urgency,
+        ...(opened.amountBand ? { amountBand: opened.amountBand } : {}),
+        ...(opened.ageBand ? { ageBand: opened.ageBand } : {}),
+      },
+      opened,
+      context,
+      eventSource,
+    ),
+  );
+
+/** A GP's request for a welfare coach: item kind `gp_referral`, matched on its concern codes. */
+export const routeReferralRequest = (eventSource: string) =>
+  on<typeof ReferralRequestedV1, Transaction>(ReferralRequestedV1, (request, context) =>
+    routeItem(
+      {
+        item: { kind: 'referral_request', id: request.requestId },
+        kind: 'gp_referral',
+        concernCodes: request.concernCodes,
+        urgency: request.urgency,
+        ageBand: request.ageBand,
+      },
+      request,
+      context,
+      eventSource,
+    ),
   );
