@@ -20,7 +20,7 @@ describe('metrics', () => {
   it('count requests per route template, the outbox backlog and what each consumer did with each event', async () => {
     const team = await system.createTeam();
     const signal = await system.postSignal(team.postcode);
-    const referral = await waitFor('the referral', system.referralFor(team.id, signal.id));
+    const referral = await waitFor('the referral', system.referralFor(team.id, signal.caseId));
 
     const signals = await metricsOf(system.signals);
     expect(signals).toMatch(
@@ -29,6 +29,7 @@ describe('metrics', () => {
     expect(signals).toMatch(/outbox_backlog\{service="signals"\} 0/);
     // Labels carry route templates, never ids.
     expect(signals).not.toContain(signal.id);
+    expect(signals).not.toContain(signal.caseId);
 
     await system.teamReferrals(team.id);
     const referrals = await metricsOf(system.referrals);
@@ -36,6 +37,6 @@ describe('metrics', () => {
       /consumer_events_total\{group="[^"]+\.referrals\.assignment",outcome="applied",service="referrals"\} [1-9]/,
     );
     expect(referrals).toMatch(/route="\/v1\/teams\/:teamId\/referrals",status="200"/);
-    expect(referrals).not.toContain(referral?.item.id ?? signal.id);
+    expect(referrals).not.toContain(referral?.item.id ?? signal.caseId);
   });
 });

@@ -31,7 +31,7 @@ describe('tracing', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const callerSpan = '00f067aa0ba902b7';
     const signal = await system.postSignal(team.postcode, { traceparent: `00-${traceId}-${callerSpan}-01` });
-    await waitFor('the referral', system.referralFor(team.id, signal.id));
+    await waitFor('the referral', system.referralFor(team.id, signal.caseId));
 
     const hops = [
       'POST /v1/signals',
@@ -55,5 +55,6 @@ describe('tracing', () => {
     const recorded = JSON.stringify(inTrace.map((span) => [span.name, span.attributes]));
     expect(recorded).not.toContain(team.postcode);
     expect(recorded).not.toContain(signal.id);
+    expect(recorded).not.toContain(signal.caseId);
   });
 });

@@ -8,6 +8,7 @@ import type { SignalsConfig } from './config.ts';
 import { createPrismaClient } from './db.ts';
 import { signalsErrors } from './errors.ts';
 import { getSignalRoute } from './features/get-signal/route.ts';
+import { listSignalsRoute } from './features/list-signals/route.ts';
 import { receiveSignalRoute } from './features/receive-signal/route.ts';
 
 /** Builds the signals service; tests call this with their own config and `inject`. */
@@ -15,7 +16,7 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
   const app = await createServiceApp({
     service: 'signals',
     title: 'Vangnet signals API',
-    description: 'Early-warning signals from landlords, utilities and health insurers.',
+    description: 'Early-warning signals from landlords, utilities, health insurers and schools.',
     logger: logger ?? pino(loggerOptions('signals', config.LOG_LEVEL)),
     auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks: new URL(config.AUTH_JWKS_URL) },
     domainErrors: signalsErrors,
@@ -29,7 +30,16 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
     relay: true,
   });
   const eventSource = nlGovSource(config.ORGANISATION_OIN, 'vangnet-signals');
-  await app.register(receiveSignalRoute, { prisma, eventSource });
+  const intake = {
+    prisma,
+    eventSource,
+    settings: {
+      thresholdCents: Math.round(config.SIGNAL_THRESHOLD_EUROS * 100),
+      matchingPeriodMonths: config.CASE_MATCHING_PERIOD_MONTHS,
+    },
+  };
+  await app.register(receiveSignalRoute, intake);
   await app.register(getSignalRoute, { prisma });
+  await app.register(listSignalsRoute, { prisma });
   return Object.assign(app, { prisma });
 }

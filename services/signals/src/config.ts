@@ -4,6 +4,14 @@ import { z } from 'zod';
 export const SignalsConfig = z.object({
   ...commonConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /**
+   * The municipality's threshold in euros: arrears under it are closed as
+   * `unjustified` and never reach a team. 75 is the median in practice; each
+   * municipality sets its own (one deployment serves one municipality).
+   */
+  SIGNAL_THRESHOLD_EUROS: z.coerce.number().min(0).max(100_000).default(75),
+  /** Signals for one household within this many months of its case's last signal join that case. */
+  CASE_MATCHING_PERIOD_MONTHS: z.coerce.number().int().min(1).max(36).default(3),
 });
 export type SignalsConfig = z.infer<typeof SignalsConfig>;
 

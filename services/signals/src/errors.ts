@@ -4,7 +4,15 @@ import type { DomainErrorTable } from '@vangnet/platform/problem';
 export const signalsErrors = {
   SIGNAL_TYPE_NOT_ALLOWED: { status: 403, title: 'This partner may not send this type of signal' },
   SIGNAL_INVALID: { status: 400, title: 'The signal breaks an intake rule' },
+  SIGNAL_BSN_NOT_ALLOWED: { status: 400, title: 'Partners may not send a BSN' },
+  SIGNAL_PRECONDITIONS_NOT_MET: { status: 400, title: 'The landlord preconditions for a rent signal are not met' },
+  SIGNAL_TENANT_OBJECTED: { status: 400, title: 'The tenant objected to the signal' },
+  SIGNAL_OUTSIDE_CONVENANT_WINDOW: { status: 400, title: 'The arrears are outside the convenant window for this type' },
   SIGNAL_NOT_FOUND: { status: 404, title: 'No such signal' },
+  SIGNAL_BATCH_TOO_LARGE: { status: 413, title: 'A batch holds at most 1,000 signals' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used for another request' },
+  IDEMPOTENCY_KEY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
+  INVALID_CURSOR: { status: 400, title: 'The cursor is not one this API handed out' },
 } satisfies DomainErrorTable;
 
 export type SignalsErrorCode = keyof typeof signalsErrors;

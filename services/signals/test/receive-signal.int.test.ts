@@ -30,11 +30,29 @@ afterAll(async () => {
 const landlordToken = (organisationId = `landlord-${randomUUID()}`) =>
   issuer.sign({ organisationId, kind: 'landlord', scopes: ['signals:write', 'signals:read'] });
 
-const validSignal = () => ({
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+let nextHouseNumber = 1;
+/** A household no other test uses: tests share one database and must not join each other's cases. */
+const uniqueAddress = () => ({
+  postcode: `${1000 + Math.floor(Math.random() * 9000)} ab`,
+  houseNumber: nextHouseNumber++,
+  houseNumberAddition: 'B',
+});
+
+const validSignal = (address = uniqueAddress()) => ({
   type: 'rent',
   reference: `HUUR-${randomUUID()}`,
-  address: { postcode: '9901 ab', houseNumber: 12, houseNumberAddition: 'B' },
-  arrears: { amount: 612.5, since: '2026-09-01' },
+  subject: { givenName: 'Anna', familyName: 'de Vries', dateOfBirth: '1980-04-02', email: 'anna@example.org' },
+  address,
+  arrears: { amount: 612.5, since: daysAgo(60) },
+  preconditions: {
+    contactAttempted: true,
+    tenantReached: false,
+    pointedToDebtHelp: true,
+    reminderSentOn: daysAgo(20),
+    consentOfferMade: true,
+    tenantObjected: false,
+  },
 });
 
 const post = (body: unknown, token?: string) =>
@@ -49,37 +67,51 @@ const countRows = async (table: 'signal' | 'outbox') =>
   Number((await app.pool.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
 
 describe('POST /v1/signals', () => {
-  it('when a landlord posts a valid rent signal, then it is stored with one outbox event before the 201', async () => {
+  it('when a landlord posts a valid rent signal, then it is stored with its subject and opens a case with one thin CaseOpened before the 201', async () => {
     const signal = validSignal();
     const response = await post(signal, await landlordToken());
 
     expect(response.statusCode).toBe(201);
     const body = response.json();
-    expect(body).toMatchObject({ reference: signal.reference, type: 'rent', status: 'received' });
+    expect(body).toMatchObject({ reference: signal.reference, type: 'rent', status: 'in_progress' });
+    expect(body.caseId).toEqual(expect.any(String));
     expect(response.headers.location).toBe(`/v1/signals/${body.id}`);
+    const postcode = signal.address.postcode.replace(' ', '').toUpperCase();
 
     const { rows } = await app.pool.query(
-      `SELECT s.postcode, s.arrears_cents, o.topic, o.message_key, o.headers, o.payload
-         FROM signal s JOIN outbox o ON o.message_key = s.id::text WHERE s.id = $1`,
+      `SELECT s.postcode, s.arrears_cents, s.subject_family_name, s.preconditions, o.topic, o.headers, o.payload
+         FROM signal s JOIN outbox o ON o.message_key = s.case_id::text WHERE s.id = $1`,
       [body.id],
     );
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ postcode: '9901AB', arrears_cents: 61250, topic: 'signals.events.v1' });
+    expect(rows[0]).toMatchObject({
+      postcode,
+      arrears_cents: 61250,
+      subject_family_name: 'de Vries',
+      preconditions: expect.objectContaining({ consentOfferMade: true }),
+      topic: 'signals.events.v1',
+    });
     expect(rows[0].headers).toMatchObject({
-      ce_type: 'nl.vangnet.signals.SignalReceived.v1',
+      ce_type: 'nl.vangnet.signals.CaseOpened.v1',
       ce_specversion: '1.0',
       ce_source: 'urn:nld:oin:00000000000000000000:systeem:vangnet-signals',
     });
-    // Thin event: no reference, no house number addition, no exact amount.
+    // Thin event: no name, birth date, e-mail, reference, house number addition or exact amount.
     expect(rows[0].payload).toEqual({
-      signalId: body.id,
-      signalType: 'rent',
-      postcode: '9901AB',
-      houseNumber: 12,
-      crisis: false,
+      caseId: body.caseId,
+      firstSignalId: body.id,
+      signalKind: 'rent',
+      urgency: 'regular',
+      postcode,
+      houseNumber: signal.address.houseNumber,
       amountBand: '500_to_2000',
-      receivedAt: body.receivedAt,
+      ageBand: '27_to_66',
+      openedAt: body.receivedAt,
     });
+    const published = JSON.stringify(rows[0].payload) + JSON.stringify(rows[0].headers);
+    for (const personal of ['Vries', 'anna@example.org', '1980-04-02', signal.reference]) {
+      expect(published).not.toContain(personal);
+    }
   });
 
   it('when the same landlord sends the same reference twice, then the second is answered 200 with the first signal', async () => {
@@ -87,7 +119,7 @@ describe('POST /v1/signals', () => {
     const signal = validSignal();
     const first = await post(signal, token);
     const before = await countRows('outbox');
-    const second = await post({ ...signal, arrears: { amount: 999, since: '2026-10-01' } }, token);
+    const second = await post({ ...signal, arrears: { amount: 999, since: daysAgo(40) } }, token);
 
     expect(second.statusCode).toBe(200);
     expect(second.json().id).toBe(first.json().id);
@@ -144,7 +176,7 @@ describe('POST /v1/signals', () => {
         type: 'parking_fine',
         address: { postcode: '12345', houseNumber: 0 },
         arrears: { amount: 10.001, since: 'yesterday' },
-        bsn: '123456782',
+        iban: 'NL91ABNA0417164300',
       },
       await landlordToken(),
     );
@@ -159,12 +191,12 @@ describe('POST /v1/signals', () => {
         '/address/postcode',
         '/arrears/amount',
         '/arrears/since',
-        '/bsn',
+        '/iban',
         '/reference',
         '/type',
       ].sort(),
     );
-    expect(problem.errors.find((error: { pointer: string }) => error.pointer === '/bsn').code).toBe('unknown_field');
+    expect(problem.errors.find((error: { pointer: string }) => error.pointer === '/iban').code).toBe('unknown_field');
     expect(problem.errors.find((error: { pointer: string }) => error.pointer === '/reference').code).toBe('required');
     expect(await countRows('signal')).toBe(before);
   });
@@ -222,7 +254,7 @@ describe('service endpoints', () => {
     const document = response.json();
     expect(document.openapi).toBe('3.1.0');
     expect(document.paths['/v1/signals'].post.requestBody.content['application/json'].schema.required).toEqual(
-      expect.arrayContaining(['type', 'reference', 'address', 'arrears']),
+      expect.arrayContaining(['type', 'reference', 'address']),
     );
   });
 

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { SignalType } from '../signals/signal-received.v1.ts';
 
 /** Dutch postcode, normalised to `1234AB` before validation. */
 export const Postcode = z
@@ -22,25 +21,141 @@ export const EuroAmount = z
   .max(10_000_000)
   .refine(hasAtMostTwoDecimals, 'expected at most two decimals (euro cents)');
 
+/**
+ * What a partner may send. The debt kinds are the convenant's creditor types
+ * (CAK collects health-insurance premium arrears after six months); a school
+ * sends worrying absence. The event contract's `SignalKind` holds them all.
+ */
+export const SignalRequestType = z.enum(['rent', 'energy', 'water', 'health_insurance', 'cak', 'school_absence']);
+export type SignalRequestType = z.infer<typeof SignalRequestType>;
+
+/** The person the signal is about, as far as the partner knows them. Never a BSN. */
+export const Subject = z.strictObject({
+  givenName: z.string().trim().min(1).max(100).optional(),
+  familyName: z.string().trim().min(1).max(100).optional(),
+  dateOfBirth: z.iso.date().optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number')
+    .optional(),
+  email: z.email().max(254).optional(),
+});
+export type Subject = z.infer<typeof Subject>;
+
+/**
+ * What a landlord records before it may signal (convenant): (a) it tried
+ * personal contact, (b) pointed the tenant to debt help, (c) sent at least
+ * one written reminder, (d) offered in that reminder to share the details
+ * with the municipality. A tenant who objected blocks the signal; one who
+ * could not be reached does not.
+ */
+export const RentPreconditions = z.strictObject({
+  contactAttempted: z.boolean(),
+  tenantReached: z.boolean().optional(),
+  pointedToDebtHelp: z.boolean(),
+  reminderSentOn: z.iso.date().nullable(),
+  consentOfferMade: z.boolean(),
+  tenantObjected: z.boolean(),
+});
+export type RentPreconditions = z.infer<typeof RentPreconditions>;
+
+/** An announced disconnection (energy, water) or eviction (rent): a crisis signal. */
+export const Crisis = z.strictObject({
+  kind: z.enum(['disconnection', 'eviction']),
+  plannedOn: z.iso.date().optional(),
+});
+
+/** Unauthorised absence a school reports (Leerplichtwet: 16 hours in 4 school weeks). */
+export const Absence = z.strictObject({
+  hours: z.number().int().min(1).max(2000),
+  from: z.iso.date(),
+  to: z.iso.date(),
+});
+
+/**
+ * One signal. Which parts are required depends on the type (arrears for the
+ * debt types, preconditions for rent, absence for schools); the service
+ * checks that and names the missing fields, so every type shares one shape.
+ */
 export const SignalRequest = z.strictObject({
-  type: SignalType,
+  type: SignalRequestType,
   /** The partner's own reference; unique per partner, so a resend is recognised. */
   reference: z.string().trim().min(1).max(100),
+  subject: Subject.optional(),
   address: Address,
-  arrears: z.strictObject({
-    amount: EuroAmount,
-    since: z.iso.date(),
-  }),
+  arrears: z
+    .strictObject({
+      amount: EuroAmount,
+      since: z.iso.date(),
+    })
+    .optional(),
+  preconditions: RentPreconditions.optional(),
+  crisis: Crisis.optional(),
+  absence: Absence.optional(),
 });
 export type SignalRequest = z.infer<typeof SignalRequest>;
 
-export const SignalStatus = z.enum(['received']);
+/**
+ * What a partner may learn of its signal (purpose limitation): the specific
+ * result only for `repeat`, `unjustified`, `deceased` and `not_resident`;
+ * otherwise only that it is being worked or that it was not picked up.
+ */
+export const SignalStatus = z.enum([
+  'in_progress',
+  'not_picked_up',
+  'repeat',
+  'unjustified',
+  'deceased',
+  'not_resident',
+]);
+export type SignalStatus = z.infer<typeof SignalStatus>;
 
 export const SignalResponse = z.object({
   id: z.uuid(),
   reference: z.string(),
-  type: SignalType,
+  type: SignalRequestType,
   status: SignalStatus,
+  /** The household case the signal joined; absent when it never reaches a team (repeat, unjustified). */
+  caseId: z.uuid().optional(),
   receivedAt: z.iso.datetime({ offset: true }),
 });
 export type SignalResponse = z.infer<typeof SignalResponse>;
+
+export const SignalListQuery = z.strictObject({
+  status: SignalStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** The `next` of the previous page. */
+  cursor: z.string().max(200).optional(),
+});
+
+export const SignalList = z.object({
+  items: z.array(SignalResponse),
+  next: z.string().optional(),
+});
+
+export const MAX_BATCH_SIZE = 1000;
+
+/** Items are checked one by one, so a bad item is reported beside the good ones instead of failing the batch. */
+export const SignalBatchRequest = z.strictObject({
+  signals: z.array(z.unknown()).min(1),
+});
+
+export const BatchItemResult = z.union([
+  z.object({ index: z.number().int(), status: z.literal('accepted'), signal: SignalResponse }),
+  z.object({
+    index: z.number().int(),
+    status: z.literal('rejected'),
+    code: z.string(),
+    detail: z.string().optional(),
+    errors: z.array(z.object({ in: z.string(), pointer: z.string(), code: z.string(), detail: z.string() })).optional(),
+  }),
+]);
+export type BatchItemResult = z.infer<typeof BatchItemResult>;
+
+export const SignalBatchResponse = z.object({
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  results: z.array(BatchItemResult),
+});
+export type SignalBatchResponse = z.infer<typeof SignalBatchResponse>;

@@ -1,20 +1,43 @@
+import type { SignalKind } from '@vangnet/contracts/codes';
 import type { EventData } from '@vangnet/contracts/events';
-import type { SignalReceivedV1 } from '@vangnet/contracts/signals';
+import type { CaseOpenedV1, CaseSignalAddedV1 } from '@vangnet/contracts/signals';
 import { type AcceptedSignal, amountBand } from '../features/receive-signal/decide.ts';
+import { ageBandOn } from '../features/receive-signal/rules.ts';
 
-/**
- * The integration event for an accepted signal: what the router needs and
- * nothing more. The house number addition, the partner's reference and the
- * exact amount stay here.
+/*
+ * The integration events of a household case: what the router and the team
+ * inbox need and nothing more. Names, birth dates, contact details, the
+ * partner's reference, the house number addition and the exact amount stay
+ * in this service; the age and the amount travel as bands.
  */
-export function signalReceived(signal: AcceptedSignal): EventData<typeof SignalReceivedV1> {
+
+const signalKind = (signal: AcceptedSignal): SignalKind => signal.type;
+const urgency = (signal: AcceptedSignal) => (signal.crisis ? ('crisis' as const) : ('regular' as const));
+const bandOf = (signal: AcceptedSignal) =>
+  signal.arrearsCents !== null ? { amountBand: amountBand(signal.arrearsCents) } : {};
+
+export function caseOpened(caseId: string, signal: AcceptedSignal): EventData<typeof CaseOpenedV1> {
+  const today = signal.receivedAt.toISOString().slice(0, 10);
   return {
-    signalId: signal.id,
-    signalType: signal.type,
+    caseId,
+    firstSignalId: signal.id,
+    signalKind: signalKind(signal),
+    urgency: urgency(signal),
     postcode: signal.postcode,
     houseNumber: signal.houseNumber,
-    crisis: false,
-    amountBand: amountBand(signal.arrearsCents),
-    receivedAt: signal.receivedAt.toISOString(),
+    ...bandOf(signal),
+    ...(signal.subjectDateOfBirth ? { ageBand: ageBandOn(signal.subjectDateOfBirth, today) } : {}),
+    openedAt: signal.receivedAt.toISOString(),
+  };
+}
+
+export function caseSignalAdded(caseId: string, signal: AcceptedSignal): EventData<typeof CaseSignalAddedV1> {
+  return {
+    caseId,
+    signalId: signal.id,
+    signalKind: signalKind(signal),
+    urgency: urgency(signal),
+    ...bandOf(signal),
+    addedAt: signal.receivedAt.toISOString(),
   };
 }

@@ -5,15 +5,16 @@ import { authenticate, principalOf } from '@vangnet/platform/auth';
 import { DomainError } from '@vangnet/platform/problem';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db.ts';
+import { signallingKinds } from '../partners.ts';
 import { toSignalResponse } from '../signal-response.ts';
 
 export const getSignalRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient }> = async (app, { prisma }) => {
   app.get(
     '/v1/signals/:signalId',
     {
-      onRequest: authenticate({ kinds: ['landlord', 'energy', 'water', 'health_insurer'], scope: scopes.signalsRead }),
+      onRequest: authenticate({ kinds: signallingKinds, scope: scopes.signalsRead }),
       schema: {
-        summary: 'One of your own signals',
+        summary: 'One of your own signals, with the feedback you are entitled to',
         tags: ['signals'],
         security: [{ bearer: [] }],
         params: z.strictObject({ signalId: z.uuid() }),

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { daysAgo, energySignal, rentSignal, startSignals, uniqueAddress } from './harness.ts';
+
+let signals: Awaited<ReturnType<typeof startSignals>>;
+
+beforeAll(async () => {
+  // A municipality with a threshold of 100 euro and a matching period of 2 months: both settings must be read.
+  signals = await startSignals({ SIGNAL_THRESHOLD_EUROS: '100', CASE_MATCHING_PERIOD_MONTHS: '2' });
+});
+
+afterAll(async () => {
+  await signals?.close();
+});
+
+const outboxFor = async (caseId: string) =>
+  (
+    await signals.app.pool.query(
+      `SELECT headers->>'ce_type' AS type, payload FROM outbox WHERE message_key = $1 ORDER BY position`,
+      [caseId],
+    )
+  ).rows as { type: string; payload: Record<string, unknown> }[];
+
+describe('household cases', () => {
+  it('when a landlord and an energy supplier signal the same door, then both signals share one case: CaseOpened then CaseSignalAdded', async () => {
+    const address = uniqueAddress();
+    const first = (await signals.post(rentSignal(address), await signals.token('landlord'))).json();
+    const second = (
+      await signals.post(
+        energySignal({ ...address, postcode: address.postcode.toLowerCase() }),
+        await signals.token('energy'),
+      )
+    ).json();
+
+    expect(second.caseId).toBe(first.caseId);
+    const events = await outboxFor(first.caseId);
+    expect(events.map((event) => event.type)).toEqual([
+      'nl.vangnet.signals.CaseOpened.v1',
+      'nl.vangnet.signals.CaseSignalAdded.v1',
+    ]);
+    expect(events[1]?.payload).toMatchObject({ signalId: second.id, signalKind: 'energy', amountBand: 'under_500' });
+  });
+
+  it("when the household's case had its last signal before the matching period, then a new case opens", async () => {
+    const address = uniqueAddress();
+    const first = (await signals.post(rentSignal(address), await signals.token('landlord'))).json();
+    await signals.app.pool.query(
+      `UPDATE household_case SET last_signal_at = now() - interval '2 months 1 day' WHERE id = $1`,
+      [first.caseId],
+    );
+    const second = (await signals.post(energySignal(address), await signals.token('energy'))).json();
+    expect(second.caseId).not.toBe(first.caseId);
+  });
+
+  it('when ten signals for one new household arrive at once, then they open exactly one case', async () => {
+    const address = uniqueAddress();
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, async () => signals.post(energySignal(address), await signals.token('energy'))),
+    );
+    const caseIds = new Set(responses.map((response) => response.json().caseId));
+    expect(caseIds.size).toBe(1);
+    const opened = (await outboxFor([...caseIds][0])).filter((event) => event.type.endsWith('CaseOpened.v1'));
+    expect(opened).toHaveLength(1);
+  });
+});
+
+describe('threshold and repeat rule', () => {
+  it('when arrears are under the configured threshold, then the signal is accepted, closed unjustified and nothing is published', async () => {
+    const response = await signals.post(rentSignal(uniqueAddress(), 99.99), await signals.token('landlord'));
+    expect(response.statusCode).toBe(201);
+    const body = response.json();
+    expect(body.status).toBe('unjustified');
+    expect(body.caseId).toBeUndefined();
+    const { rows } = await signals.app.pool.query('SELECT status, closing_result FROM signal WHERE id = $1', [body.id]);
+    expect(rows[0]).toEqual({ status: 'closed', closing_result: 'unjustified' });
+  });
+
+  it('when the same landlord signals the same household again without higher arrears, then it is a repeat; when they rose, it joins the case', async () => {
+    const token = await signals.token('landlord');
+    const address = uniqueAddress();
+    const first = (await signals.post(rentSignal(address, 500), token)).json();
+    const repeat = (await signals.post(rentSignal(address, 500), token)).json();
+    const rose = (await signals.post(rentSignal(address, 650), token)).json();
+
+    expect(repeat).toMatchObject({ status: 'repeat' });
+    expect(repeat.caseId).toBeUndefined();
+    expect(rose).toMatchObject({ status: 'in_progress', caseId: first.caseId });
+    expect(
+      (await outboxFor(first.caseId)).map((event) => event.payload.signalId ?? event.payload.firstSignalId),
+    ).toEqual([first.id, rose.id]);
+  });
+
+  it('when an energy supplier announces a disconnection on small, young arrears, then it is a crisis case', async () => {
+    const response = await signals.post(
+      {
+        ...energySignal(uniqueAddress(), 20),
+        arrears: { amount: 20, since: daysAgo(3) },
+        crisis: { kind: 'disconnection' },
+      },
+      await signals.token('energy'),
+    );
+    expect(response.statusCode).toBe(201);
+    expect((await outboxFor(response.json().caseId))[0]?.payload).toMatchObject({ urgency: 'crisis' });
+  });
+});
+
+describe('rejections', () => {
+  const rejectionOf = async (body: unknown, kind: 'landlord' | 'school' = 'landlord') => {
+    const response = await signals.post(body, await signals.token(kind));
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    return response.json() as { code: string; errors: { pointer: string; code: string }[] };
+  };
+
+  it('when a landlord sends a BSN, then SIGNAL_BSN_NOT_ALLOWED names it, without echoing it, and nothing is stored', async () => {
+    const signal = rentSignal();
+    const problem = await rejectionOf({ ...signal, subject: { ...signal.subject, bsn: '123456782' } });
+    expect(problem.code).toBe('SIGNAL_BSN_NOT_ALLOWED');
+    expect(problem.errors).toEqual([expect.objectContaining({ pointer: '/subject/bsn', code: 'bsn_not_allowed' })]);
+    expect(JSON.stringify(problem)).not.toContain('123456782');
+    const { rows } = await signals.app.pool.query('SELECT 1 FROM signal WHERE reference = $1', [signal.reference]);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('when the tenant objected, then SIGNAL_TENANT_OBJECTED', async () => {
+    const signal = rentSignal();
+    const problem = await rejectionOf({ ...signal, preconditions: { ...signal.preconditions, tenantObjected: true } });
+    expect(problem.code).toBe('SIGNAL_TENANT_OBJECTED');
+  });
+
+  it('when the landlord never pointed to debt help, then SIGNAL_PRECONDITIONS_NOT_MET names it', async () => {
+    const signal = rentSignal();
+    const problem = await rejectionOf({
+      ...signal,
+      preconditions: { ...signal.preconditions, pointedToDebtHelp: false },
+    });
+    expect(problem).toMatchObject({
+      code: 'SIGNAL_PRECONDITIONS_NOT_MET',
+      errors: [expect.objectContaining({ pointer: '/preconditions/pointedToDebtHelp' })],
+    });
+  });
+
+  it('when rent arrears are 10 days old, then SIGNAL_OUTSIDE_CONVENANT_WINDOW names the start date', async () => {
+    const problem = await rejectionOf({ ...rentSignal(), arrears: { amount: 500, since: daysAgo(10) } });
+    expect(problem).toMatchObject({
+      code: 'SIGNAL_OUTSIDE_CONVENANT_WINDOW',
+      errors: [expect.objectContaining({ pointer: '/arrears/since', code: 'outside_convenant_window' })],
+    });
+  });
+
+  it('when a rent signal has no preconditions, then SIGNAL_INVALID says they are required', async () => {
+    const { preconditions: _omitted, ...signal } = rentSignal();
+    const problem = await rejectionOf(signal);
+    expect(problem).toMatchObject({
+      code: 'SIGNAL_INVALID',
+      errors: [expect.objectContaining({ pointer: '/preconditions', code: 'required' })],
+    });
+  });
+});
+
+describe('school signals', () => {
+  it('when a school reports absence of a minor, then the case carries an age band, never the birth date', async () => {
+    const response = await signals.post(
+      {
+        type: 'school_absence',
+        reference: `V-${randomUUID()}`,
+        subject: { givenName: 'Sem', dateOfBirth: '2012-03-04' },
+        address: uniqueAddress(),
+        absence: { hours: 16, from: daysAgo(28), to: daysAgo(1) },
+      },
+      await signals.token('school'),
+    );
+    expect(response.statusCode).toBe(201);
+    const [opened] = await outboxFor(response.json().caseId);
+    expect(opened?.payload).toMatchObject({ signalKind: 'school_absence', ageBand: '12_to_17' });
+    expect(JSON.stringify(opened)).not.toContain('2012-03-04');
+  });
+});
+
+describe('GET /v1/signals?status=', () => {
+  it("lists only the partner's own signals by feedback status, page by page", async () => {
+    const token = await signals.token('landlord');
+    const unjustified = [];
+    for (let i = 0; i < 3; i++) unjustified.push((await signals.post(rentSignal(uniqueAddress(), 50), token)).json());
+    const open = (await signals.post(rentSignal(), token)).json();
+    await signals.post(rentSignal(uniqueAddress(), 50), await signals.token('landlord'));
+
+    const firstPage = (await signals.request('GET', '/v1/signals?status=unjustified&limit=2', token)).json();
+    expect(firstPage.items).toHaveLength(2);
+    expect(firstPage.next).toEqual(expect.any(String));
+    const secondPage = (
+      await signals.request('GET', `/v1/signals?status=unjustified&limit=2&cursor=${firstPage.next}`, token)
+    ).json();
+    expect(secondPage.next).toBeUndefined();
+    const ids = [...firstPage.items, ...secondPage.items].map((item: { id: string }) => item.id);
+    expect(ids.sort()).toEqual(unjustified.map((signal) => signal.id).sort());
+
+    const inProgress = (await signals.request('GET', '/v1/signals?status=in_progress', token)).json();
+    expect(inProgress.items.map((item: { id: string }) => item.id)).toEqual([open.id]);
+  });
+
+  it('when the cursor was not handed out by the API, then 400 INVALID_CURSOR', async () => {
+    const response = await signals.request('GET', '/v1/signals?cursor=bm9wZQ', await signals.token('landlord'));
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('INVALID_CURSOR');
+  });
+
+  it('when a case is closed with a result partners may not learn, then the signal shows only not_picked_up', async () => {
+    const token = await signals.token('landlord');
+    const signal = (await signals.post(rentSignal(), token)).json();
+    // Stands in for the closing consumer, which sets the purpose-limited status beside the result.
+    await signals.app.pool.query(
+      `UPDATE signal SET status = 'closed', closing_result = 'follow_up_financial', feedback_status = 'not_picked_up' WHERE id = $1`,
+      [signal.id],
+    );
+    const response = (await signals.request('GET', `/v1/signals/${signal.id}`, token)).json();
+    expect(response.status).toBe('not_picked_up');
+    expect(JSON.stringify(response)).not.toContain('follow_up');
+  });
+});
