@@ -10,6 +10,7 @@ import { signalsErrors } from './errors.ts';
 import { getSignalRoute } from './features/get-signal/route.ts';
 import { listSignalsRoute } from './features/list-signals/route.ts';
 import { receiveSignalRoute } from './features/receive-signal/route.ts';
+import { receiveSignalBatchRoute } from './features/receive-signal-batch/route.ts';
 
 /** Builds the signals service; tests call this with their own config and `inject`. */
 export async function buildApp(config: SignalsConfig, logger?: Logger) {
@@ -39,6 +40,7 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
     },
   };
   await app.register(receiveSignalRoute, intake);
+  await app.register(receiveSignalBatchRoute, intake);
   await app.register(getSignalRoute, { prisma });
   await app.register(listSignalsRoute, { prisma });
   return Object.assign(app, { prisma });
