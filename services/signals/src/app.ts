@@ -1,4 +1,6 @@
 import { nlGovSource } from '@vangnet/contracts/envelope';
+import { prismaInbox } from '@vangnet/db/inbox';
+import { EventConsumer } from '@vangnet/messaging/consumer';
 import { createServiceApp } from '@vangnet/platform/app';
 import { loggerOptions } from '@vangnet/platform/logging';
 import { messagingPlugin } from '@vangnet/platform/messaging';
@@ -11,6 +13,7 @@ import { getSignalRoute } from './features/get-signal/route.ts';
 import { listSignalsRoute } from './features/list-signals/route.ts';
 import { receiveSignalRoute } from './features/receive-signal/route.ts';
 import { receiveSignalBatchRoute } from './features/receive-signal-batch/route.ts';
+import { caseFeedbackHandlers } from './integration/consumers.ts';
 
 /** Builds the signals service; tests call this with their own config and `inject`. */
 export async function buildApp(config: SignalsConfig, logger?: Logger) {
@@ -25,12 +28,21 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
   const pool = createPool(config.DATABASE_URL);
   const prisma = createPrismaClient(pool);
   await app.register(postgresPlugin, { pool, client: prisma });
+  const eventSource = nlGovSource(config.ORGANISATION_OIN, 'vangnet-signals');
   await app.register(messagingPlugin, {
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID ?? 'vangnet-signals',
     relay: true,
+    consumers: (instance) => [
+      new EventConsumer({
+        kafka: instance.kafka,
+        groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.signals.case-feedback`,
+        logger: instance.log,
+        inbox: prismaInbox(prisma),
+        handlers: caseFeedbackHandlers(eventSource),
+      }),
+    ],
   });
-  const eventSource = nlGovSource(config.ORGANISATION_OIN, 'vangnet-signals');
   const intake = {
     prisma,
     eventSource,
