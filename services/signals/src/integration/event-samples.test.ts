@@ -1,0 +1,73 @@
+import { nlGovSource } from '@vangnet/contracts/envelope';
+import { eventDefinitionOf, isCurrentVersion } from '@vangnet/contracts/registry';
+import { readSamples, sampleValue } from '@vangnet/contracts/samples';
+import { CaseClosedV1 } from '@vangnet/contracts/signals';
+import { decodeEvent } from '@vangnet/messaging/consumer';
+import { describe, expect, it, vi } from 'vitest';
+import type { Transaction } from '../db.ts';
+import { caseFeedbackHandlers } from './consumers.ts';
+
+/**
+ * Every stored sample of every event signals consumes, in every version ever
+ * published, goes through the service's own handlers as the consumer would
+ * read it from Kafka: a version no handler reads fails here, not in production.
+ */
+const handlers = caseFeedbackHandlers(nlGovSource('00000000000000000000', 'vangnet-signals'));
+const consumedNames = new Set(handlers.map(({ definition }) => `${definition.domain}.${definition.name}`));
+const samples = readSamples().filter((sample) => {
+  const definition = eventDefinitionOf(sample.type);
+  return definition && consumedNames.has(`${definition.domain}.${definition.name}`);
+});
+
+/** Just enough of a transaction: every case the sample names is open. */
+function fakeTransaction() {
+  const outbox: unknown[][] = [];
+  const tx = {
+    $queryRaw: vi.fn(async (_sql: TemplateStringsArray, ...values: unknown[]) => [{ id: values[0], status: 'open' }]),
+    householdCase: { update: vi.fn(async () => ({})) },
+    signal: { updateMany: vi.fn(async () => ({ count: 1 })) },
+    $executeRaw: vi.fn(async (_sql: TemplateStringsArray, ...values: unknown[]) => {
+      outbox.push(values);
+      return 1;
+    }),
+  };
+  return { tx: tx as unknown as Transaction, outbox };
+}
+
+describe('signals reads every published version of the events it consumes', () => {
+  it('has samples to read', () => {
+    expect(samples.map((sample) => sample.type)).toContain('nl.vangnet.referrals.ReferralClosed.v1');
+  });
+
+  it.each(samples.map((sample) => [sample.type, sample] as const))(
+    'when %s arrives for a case, then the case closes and CaseClosed is published',
+    async (_, sample) => {
+      const decoded = decodeEvent(handlers, sample.headers, sampleValue(sample));
+      if (decoded === 'ignored') throw new Error(`no handler or upcaster reads ${sample.type}`);
+      expect(isCurrentVersion(decoded.handler.definition)).toBe(true);
+      const { tx, outbox } = fakeTransaction();
+      await decoded.handler.handle(decoded.data, { tx, event: decoded.attributes, trace: {} });
+      if ((decoded.data as { item: { kind: string } }).item.kind !== 'case') {
+        expect(outbox).toEqual([]);
+        return;
+      }
+      // INSERT INTO outbox (event_id, topic, message_key, headers, payload)
+      expect(JSON.parse(String(outbox[0]?.[3]))).toMatchObject({ ce_type: CaseClosedV1.type });
+    },
+  );
+
+  it('when a stored ReferralClosed is about a household case, then CaseClosed is published with its result', async () => {
+    const sample = samples.find((candidate) => candidate.type === 'nl.vangnet.referrals.ReferralClosed.v1');
+    if (!sample) throw new Error('no ReferralClosed sample');
+    const data = { ...(sample.data as object), item: { kind: 'case', id: 'c41e9a77-2b08-4f5d-8e13-6a0d95b2f3c8' } };
+    const decoded = decodeEvent(handlers, sample.headers, JSON.stringify(data));
+    if (decoded === 'ignored') throw new Error('ignored');
+    const { tx, outbox } = fakeTransaction();
+    await decoded.handler.handle(decoded.data, { tx, event: decoded.attributes, trace: {} });
+    expect(JSON.parse(String(outbox[0]?.[3]))).toMatchObject({ ce_type: CaseClosedV1.type });
+    expect(JSON.parse(String(outbox[0]?.[4]))).toMatchObject({
+      caseId: 'c41e9a77-2b08-4f5d-8e13-6a0d95b2f3c8',
+      result: 'follow_up_non_financial',
+    });
+  });
+});
