@@ -94,10 +94,16 @@ describe('POST /v1/signal-batches', () => {
 
   it('when a batch holds 1,000 signals, then all are accepted; 1,001 are refused with 413', async () => {
     const token = await signals.token('energy');
-    const thousand = Array.from({ length: 1000 }, () => energySignal());
+    // Under the threshold: stored and closed, but no event. A thousand CaseOpened on the shared topic
+    // would have every other test file's router (reading from the beginning) work through them first.
+    const thousand = Array.from({ length: 1000 }, () => energySignal(undefined, 20));
     const response = await postBatch({ signals: thousand }, token);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ accepted: 1000, rejected: 0 });
+    const { rows } = await signals.app.pool.query('SELECT count(*)::int AS n FROM signal WHERE reference = ANY($1)', [
+      thousand.map((signal) => signal.reference),
+    ]);
+    expect(rows[0].n).toBe(1000);
 
     const tooMany = await postBatch({ signals: [...thousand, energySignal()] }, token);
     expect(tooMany.statusCode).toBe(413);
