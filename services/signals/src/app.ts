@@ -11,6 +11,7 @@ import { createPrismaClient } from './db.ts';
 import { signalsErrors } from './errors.ts';
 import { getSignalRoute } from './features/get-signal/route.ts';
 import { listSignalsRoute } from './features/list-signals/route.ts';
+import { monitorRoute } from './features/monitor/route.ts';
 import { receiveSignalRoute } from './features/receive-signal/route.ts';
 import { receiveSignalBatchRoute } from './features/receive-signal-batch/route.ts';
 import { caseFeedbackHandlers } from './integration/consumers.ts';
@@ -55,5 +56,6 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
   await app.register(receiveSignalBatchRoute, intake);
   await app.register(getSignalRoute, { prisma });
   await app.register(listSignalsRoute, { prisma });
+  await app.register(monitorRoute, { prisma });
   return Object.assign(app, { prisma });
 }

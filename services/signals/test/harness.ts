@@ -40,6 +40,7 @@ export async function startSignals(env: Record<string, string> = {}) {
 
   return {
     app,
+    issuer,
     token,
     request,
     post: (body: unknown, token: string) => request('POST', '/v1/signals', token, body),
