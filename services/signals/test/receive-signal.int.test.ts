@@ -256,6 +256,12 @@ describe('service endpoints', () => {
     expect(document.paths['/v1/signals'].post.requestBody.content['application/json'].schema.required).toEqual(
       expect.arrayContaining(['type', 'reference', 'address']),
     );
+    for (const path of ['/v1/signal-batches', '/v1/signals', '/v1/signals/{signalId}', '/v1/monitor']) {
+      expect(Object.keys(document.paths)).toContain(path);
+    }
+    expect(document.paths['/v1/signals'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
+      expect.arrayContaining(['status', 'limit', 'cursor']),
+    );
   });
 
   it('is ready when its database and broker answer', async () => {

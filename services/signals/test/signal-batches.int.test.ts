@@ -80,6 +80,27 @@ describe('POST /v1/signal-batches', () => {
     expect(response.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('when the first request with a key is still being worked, then a retry gets 409 and stores nothing', async () => {
+    const partnerId = `landlord-${randomUUID()}`;
+    const token = await signals.token('landlord', partnerId);
+    const key = randomUUID();
+    const batch = { signals: [rentSignal()] };
+    // As the first request leaves it while it works: claimed, no answer yet.
+    const { createHash } = await import('node:crypto');
+    await signals.app.pool.query('INSERT INTO idempotent_request (partner_id, key, request_hash) VALUES ($1, $2, $3)', [
+      partnerId,
+      key,
+      createHash('sha256').update(JSON.stringify(batch)).digest('hex'),
+    ]);
+    const response = await postBatch(batch, token, { 'idempotency-key': key });
+    expect(response.statusCode).toBe(409);
+    expect(response.json().code).toBe('IDEMPOTENCY_KEY_IN_PROGRESS');
+    const { rows } = await signals.app.pool.query('SELECT 1 FROM signal WHERE reference = $1', [
+      batch.signals[0]?.reference,
+    ]);
+    expect(rows).toHaveLength(0);
+  });
+
   it('when another partner uses the same Idempotency-Key, then its batch is its own', async () => {
     const key = randomUUID();
     const first = await postBatch({ signals: [rentSignal()] }, await signals.token('landlord'), {
