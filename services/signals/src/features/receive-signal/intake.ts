@@ -75,11 +75,13 @@ export async function takeInSignal(
         orderBy: { receivedAt: 'desc' },
         select: { arrearsCents: true },
       });
-      const openCase = await tx.householdCase.findFirst({
-        where: { householdKey: key, status: 'open', lastSignalAt: { gte: cutoff } },
-        orderBy: { lastSignalAt: 'desc' },
-        select: { id: true },
-      });
+      // FOR UPDATE: a case that referral feedback is closing right now is waited for and then re-checked
+      // (no longer open, so not joined); otherwise a signal could join a case that just closed.
+      const [openCase] = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id::text FROM household_case
+         WHERE household_key = ${key} AND status = 'open' AND last_signal_at >= ${cutoff}
+         ORDER BY last_signal_at DESC LIMIT 1
+         FOR UPDATE`;
       const { signal, caseChange } = decideReceiveSignal({
         partner,
         request,
