@@ -9,6 +9,12 @@ import pino, { type Logger } from 'pino';
 import type { NetworksConfig } from './config.ts';
 import { createPrismaClient } from './db.ts';
 import { networksErrors } from './errors.ts';
+import { coordinatorQueueRoute } from './features/coordinator-queue/route.ts';
+import { importPostcodesRoute } from './features/import-postcodes/route.ts';
+import { manageAreasRoute } from './features/manage-areas/route.ts';
+import { manageRulesRoute } from './features/manage-rules/route.ts';
+import { manageTeamsRoute } from './features/manage-teams/route.ts';
+import { simulateRoutingRoute } from './features/simulate-routing/route.ts';
 import { routerHandlers } from './integration/consumers.ts';
 
 /** Builds the networks service; tests call this with their own config. */
@@ -39,5 +45,11 @@ export async function buildApp(config: NetworksConfig, logger?: Logger) {
       }),
     ],
   });
+  await app.register(manageAreasRoute, { prisma, eventSource });
+  await app.register(manageTeamsRoute, { prisma, eventSource });
+  await app.register(manageRulesRoute, { prisma });
+  await app.register(simulateRoutingRoute, { prisma });
+  await app.register(coordinatorQueueRoute, { prisma });
+  await app.register(importPostcodesRoute, { prisma });
   return Object.assign(app, { prisma, eventSource });
 }

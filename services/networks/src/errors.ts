@@ -1,4 +1,20 @@
 import type { DomainErrorTable } from '@vangnet/platform/problem';
 
 /** Every domain error code of the networks service, with its HTTP meaning. */
-export const networksErrors = {} satisfies DomainErrorTable;
+export const networksErrors = {
+  NOT_YOUR_MUNICIPALITY: { status: 403, title: 'This token does not work for that municipality' },
+  MUNICIPALITY_REQUIRED: { status: 400, title: 'Name the municipality' },
+  MUNICIPALITY_NOT_FOUND: { status: 404, title: 'No such municipality' },
+  DISTRICT_NOT_FOUND: { status: 422, title: 'No such district' },
+  NEIGHBOURHOOD_NOT_FOUND: { status: 422, title: 'No such neighbourhood in the municipality' },
+  AREA_CONFLICT: { status: 409, title: 'The area belongs to another municipality' },
+  TEAM_NOT_FOUND: { status: 404, title: 'No such team' },
+  TEAM_MUNICIPALITY_FIXED: { status: 409, title: 'A team cannot move to another municipality' },
+  RULE_DUPLICATE_ID: { status: 422, title: 'Two routing rules share an id' },
+  RULE_TEAM_UNKNOWN: { status: 422, title: 'A routing rule names an unknown team' },
+  RULE_TEAM_INACTIVE: { status: 422, title: 'A routing rule names an inactive team' },
+  RULE_AREA_UNKNOWN: { status: 422, title: 'A routing rule names an area outside the municipality' },
+  POSTCODE_MAP_INVALID: { status: 422, title: 'The postcode map has malformed rows; nothing was changed' },
+} satisfies DomainErrorTable;
+
+export type NetworksErrorCode = keyof typeof networksErrors;

@@ -1,0 +1,69 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { DomainError } from '@vangnet/platform/problem';
+import type { PrismaClient } from '../../db.ts';
+import type { PostcodeRangeRow } from '../map-postcode/lookup.ts';
+import { isHeader, isProblem, parsePostcodeLine, type RowProblem } from './parse.ts';
+
+const BATCH = 5_000;
+/** Enough to fix a file by; an import with more problems reports the first ones. */
+const MAX_PROBLEMS = 100;
+
+/**
+ * Replaces the whole postcode map with the CSV read from `input`, streamed:
+ * rows go to the database in batches as they are read, inside one
+ * transaction that first emptied the table. Readers keep seeing the old map
+ * until the commit (MVCC); a malformed line rolls everything back, so a
+ * failed import changes nothing, and the problem lists every bad line
+ * (up to 100) with its number.
+ */
+export async function importPostcodeMap(prisma: PrismaClient, input: Readable): Promise<{ rows: number }> {
+  const known = new Set((await prisma.neighbourhood.findMany({ select: { code: true } })).map((row) => row.code));
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`DELETE FROM postcode_range`;
+      const problems: RowProblem[] = [];
+      let batch: PostcodeRangeRow[] = [];
+      let rows = 0;
+      let lineNumber = 0;
+      const flush = async () => {
+        if (batch.length === 0 || problems.length > 0) return;
+        await tx.$executeRaw`
+          INSERT INTO postcode_range (postcode, house_number_from, house_number_to, neighbourhood_code)
+          SELECT * FROM unnest(${batch.map((row) => row.postcode)}::text[], ${batch.map((row) => row.houseNumberFrom)}::int[],
+                               ${batch.map((row) => row.houseNumberTo)}::int[], ${batch.map((row) => row.neighbourhoodCode)}::text[])`;
+        batch = [];
+      };
+      for await (const raw of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+        lineNumber += 1;
+        const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+        if (line.trim() === '' || (lineNumber === 1 && isHeader(line))) continue;
+        const parsed = parsePostcodeLine(line, lineNumber, known);
+        if (isProblem(parsed)) {
+          if (problems.length < MAX_PROBLEMS) problems.push(parsed);
+          continue;
+        }
+        rows += 1;
+        if (problems.length === 0) batch.push(parsed);
+        if (batch.length >= BATCH) await flush();
+      }
+      if (rows === 0 && problems.length === 0) problems.push({ line: lineNumber, reason: 'the file has no rows' });
+      const [first] = problems;
+      if (first) {
+        throw new DomainError(
+          'POSTCODE_MAP_INVALID',
+          `${problems.length}${problems.length === MAX_PROBLEMS ? ' or more' : ''} malformed lines; first at line ${first.line}: ${first.reason}`,
+          problems.map((problem) => ({
+            in: 'body',
+            pointer: `/lines/${problem.line}`,
+            code: 'invalid_line',
+            detail: `line ${problem.line}: ${problem.reason}`,
+          })),
+        );
+      }
+      await flush();
+      return { rows };
+    },
+    { timeout: 30 * 60_000, maxWait: 10_000 },
+  );
+}

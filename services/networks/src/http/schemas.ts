@@ -1,0 +1,152 @@
+import {
+  AgeBand,
+  ConcernCode,
+  DistrictCode,
+  MunicipalityCode,
+  NeighbourhoodCode,
+  SignalKind,
+  TeamSpecialism,
+  Urgency,
+} from '@vangnet/contracts/codes';
+import { RoutedItem } from '@vangnet/contracts/networks';
+import { AmountBand } from '@vangnet/contracts/signals';
+import { z } from 'zod';
+
+/**
+ * The admin API's bodies. They belong in packages/contracts/src/http (as
+ * signals' do) once the contracts package exports `./http/networks`; until
+ * then only networks and its tests use them, so they live here.
+ */
+
+const Postcode = z
+  .string()
+  .transform((value) => value.replace(/\s+/g, '').toUpperCase())
+  .pipe(z.string().regex(/^[1-9]\d{3}[A-Z]{2}$/, 'expected a Dutch postcode such as 1234AB'));
+
+export const MunicipalityParams = z.strictObject({ municipalityCode: MunicipalityCode });
+export const MunicipalityBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
+export const DistrictBody = z.strictObject({
+  municipalityCode: MunicipalityCode,
+  name: z.string().trim().min(1).max(200),
+});
+export const NeighbourhoodBody = z.strictObject({
+  districtCode: DistrictCode,
+  name: z.string().trim().min(1).max(200),
+  active: z.boolean().default(true),
+});
+
+export const AreasResponse = z.object({
+  municipality: z.object({ code: MunicipalityCode, name: z.string() }),
+  districts: z.array(z.object({ code: DistrictCode, name: z.string() })),
+  neighbourhoods: z.array(
+    z.object({ code: NeighbourhoodCode, districtCode: DistrictCode, name: z.string(), active: z.boolean() }),
+  ),
+});
+
+export const TeamBody = z.strictObject({
+  municipalityCode: MunicipalityCode,
+  name: z.string().trim().min(1).max(200),
+  specialisms: z.array(TeamSpecialism).max(10).default([]),
+  neighbourhoodCodes: z.array(NeighbourhoodCode).max(1000).default([]),
+  capacity: z.number().int().min(0).max(100_000),
+  active: z.boolean().default(true),
+  contact: z.string().trim().min(1).max(500).optional(),
+  webhookUrl: z.url({ protocol: /^https$/ }).optional(),
+});
+export type TeamBody = z.infer<typeof TeamBody>;
+
+export const TeamResponse = z.object({
+  id: z.uuid(),
+  municipalityCode: MunicipalityCode,
+  name: z.string(),
+  specialisms: z.array(TeamSpecialism),
+  neighbourhoodCodes: z.array(NeighbourhoodCode),
+  capacity: z.number().int(),
+  openAssignments: z.number().int(),
+  active: z.boolean(),
+  contact: z.string().nullable(),
+  webhookUrl: z.string().nullable(),
+  revision: z.number().int(),
+});
+
+export const DisabledRule = z.object({ municipalityCode: MunicipalityCode, ruleId: z.string(), reason: z.string() });
+export const TeamSaved = z.object({
+  team: TeamResponse,
+  /** Rules switched off because the team is inactive: the coordinator must act on them. */
+  disabledRules: z.array(DisabledRule),
+});
+
+export const RuleMatch = z.strictObject({
+  itemKinds: z.array(SignalKind).max(20).optional(),
+  concernCodes: z.array(ConcernCode).max(20).optional(),
+  districtCodes: z.array(DistrictCode).max(500).optional(),
+  neighbourhoodCodes: z.array(NeighbourhoodCode).max(5000).optional(),
+  ageBands: z.array(AgeBand).max(10).optional(),
+  urgencies: z.array(Urgency).max(3).optional(),
+  amountBands: z.array(AmountBand).max(4).optional(),
+});
+
+export const Rule = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, - and _; at most 64'),
+  enabled: z.boolean().default(true),
+  match: RuleMatch,
+  teamId: z.uuid(),
+  informTeamIds: z.array(z.uuid()).max(20).default([]),
+  deadlineWorkingDays: z.number().int().min(0).max(100),
+});
+export const RuleList = z.strictObject({ rules: z.array(Rule).max(20_000) });
+export const RuleListResponse = z.object({
+  rules: z.array(
+    Rule.extend({
+      disabledReason: z.string().nullable().describe('Why the rule is switched off, when it is.'),
+    }),
+  ),
+});
+
+export const SimulateRequest = z.strictObject({
+  postcode: Postcode,
+  houseNumber: z.number().int().min(1).max(99999),
+  kind: SignalKind,
+  urgency: Urgency.default('regular'),
+  concernCodes: z.array(ConcernCode).max(10).optional(),
+  ageBand: AgeBand.optional(),
+  amountBand: AmountBand.optional(),
+  excludedTeamIds: z.array(z.uuid()).max(100).default([]),
+});
+
+const PassedOver = z.object({
+  ruleId: z.string(),
+  teamId: z.uuid(),
+  reason: z.enum(['at_capacity', 'excluded', 'inactive', 'unknown_team']),
+});
+
+export const SimulateResponse = z.object({
+  outcome: z.enum(['decided', 'failed']),
+  neighbourhoodCode: NeighbourhoodCode.nullable(),
+  teamId: z.uuid().nullable(),
+  ruleId: z.string().nullable(),
+  informTeamIds: z.array(z.uuid()),
+  deadline: z.iso.date().nullable(),
+  escalation: z.iso.date().nullable(),
+  reason: z.string().nullable(),
+  passedOver: z.array(PassedOver),
+  explanation: z.string(),
+});
+
+export const QueueQuery = z.strictObject({
+  municipality: MunicipalityCode.optional().describe('Required for admins; a coordinator sees its own.'),
+});
+export const QueueResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.uuid(),
+      municipalityCode: MunicipalityCode.nullable(),
+      item: RoutedItem,
+      reason: z.string(),
+      explanation: z.string(),
+      queuedAt: z.iso.datetime({ offset: true }),
+    }),
+  ),
+});
+
+export const ImportResponse = z.object({ rows: z.number().int() });
