@@ -7,7 +7,7 @@ import { RoutedItem } from './routing-decided.v1.ts';
 /**
  * The router chose a team. v2 adds what re-routing needs: `attempt` counts
  * the routings of this item (1 the first time, +1 for every re-routing after
- * a decline or an expired deadline) and `excludedTeamIds` names the teams
+ * a decline, an expired deadline or a transfer) and `excludedTeamIds` names the teams
  * that already had it, so nobody routes it back to a team that declined it
  * and a consumer can tell a re-routing from a first routing. Keyed by the
  * routed item so that every decision about one item stays in order.
@@ -37,6 +37,20 @@ export const RoutingDecidedV2 = defineEvent({
         .max(100)
         .describe('Teams that had the item before (declined it or let it expire); never `teamId`.'),
       deadline: z.iso.date().describe('Accept-by date (working days already applied), ISO date.'),
+      escalatesOn: z.iso
+        .date()
+        .optional()
+        .describe(
+          'The date the item goes to the coordinator when still not accepted (3 times the deadline in working days). ' +
+            'Absent in decisions made before this field existed: compute it from the deadline then.',
+        ),
+      referralId: z
+        .uuid()
+        .optional()
+        .describe(
+          'Set only when the decision carries out a transfer: the id the referrals service reserved for the new ' +
+            'referral (`newReferralId` of ReferralTransferred), so the transfer and its referral share one id.',
+        ),
       explanation: z.string().max(500).describe('Short human explanation for the coordinator and the team.'),
       decidedAt: z.iso.datetime({ offset: true }),
     })

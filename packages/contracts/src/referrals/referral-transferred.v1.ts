@@ -4,11 +4,13 @@ import { topics } from '../topics.ts';
 import { referralRef } from './referral-ref.ts';
 
 /**
- * The team (or the coordinator) handed the referral to another team
- * directly, without the router: the household moved, or another team knows
- * it. The old referral ends and a new one (`newReferralId`) starts with
- * `toTeamId`; its own events are keyed by the new id. Networks moves the
- * capacity, signals and the GP see who holds it now.
+ * The team (or the coordinator) hands the referral to another team: the
+ * household moved, or another team knows it. The old referral ends here.
+ * The transfer goes back through the router: networks checks that
+ * `toTeamId` is active and works in the item's municipality and publishes a
+ * RoutingDecided for it carrying `referralId = newReferralId` (the new
+ * referral's events are keyed by that id), or puts the item in the
+ * coordinator queue when the team cannot take it.
  */
 export const ReferralTransferredV1 = defineEvent({
   domain: 'referrals',
