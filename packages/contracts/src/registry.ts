@@ -8,6 +8,7 @@ import { ContactAttemptedV1 } from './referrals/contact-attempted.v1.ts';
 import { ReferralAcceptedV1 } from './referrals/referral-accepted.v1.ts';
 import { ReferralClosedV1 } from './referrals/referral-closed.v1.ts';
 import { ReferralDeclinedV1 } from './referrals/referral-declined.v1.ts';
+import { ReferralEscalatedV1 } from './referrals/referral-escalated.v1.ts';
 import { ReferralExpiredV1 } from './referrals/referral-expired.v1.ts';
 import { ReferralRequestedV1 } from './referrals/referral-requested.v1.ts';
 import { ReferralTransferredV1 } from './referrals/referral-transferred.v1.ts';
@@ -37,6 +38,7 @@ export const eventRegistry: readonly AnyEventDefinition[] = Object.freeze([
   ReferralAcceptedV1,
   ReferralDeclinedV1,
   ReferralExpiredV1,
+  ReferralEscalatedV1,
   ReferralTransferredV1,
   ContactAttemptedV1,
   ReferralClosedV1,
