@@ -1,0 +1,163 @@
+/**
+ * Shared by networks (which sets deadlines) and referrals (which fills in an
+ * escalation date missing from older routing decisions and runs the timers);
+ * moved here from services/networks so neither service imports the other.
+ *
+ * Deadlines in working days on the calendar of the municipality
+ * (Europe/Amsterdam), not of the server: Monday to Friday, without public
+ * holidays. An item taken in at the weekend or on a holiday starts counting
+ * on the next working day.
+ *
+ * The default holidays are the Dutch general public holidays a social-work
+ * team has off: Nieuwjaarsdag, Eerste en Tweede Paasdag, Koningsdag (27
+ * April, 26 April when the 27th is a Sunday), Hemelvaartsdag, Eerste en
+ * Tweede Pinksterdag, Eerste en Tweede Kerstdag. Goede Vrijdag is not a
+ * general day off and is left out. Bevrijdingsdag (5 May) is a day off
+ * every five years in most collective agreements (CAO Sociaal Werk: 2025,
+ * 2030, ...) and every year in others (CAO Gemeenten): `liberationDay`
+ * chooses, every five years by default. A municipality with another
+ * calendar passes its own list per year (`holidayCalendar({ extra, … })`).
+ */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The calendar date in Amsterdam at `instant`, as `YYYY-MM-DD`. */
+export function amsterdamDate(instant: Date): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Amsterdam',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
+}
+
+const iso = (date: Date) => date.toISOString().slice(0, 10);
+const utc = (year: number, month: number, day: number) => new Date(Date.UTC(year, month - 1, day));
+const plusDays = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);
+
+/** Easter Sunday of a Gregorian year (the anonymous Gregorian algorithm, Meeus/Jones/Butcher). */
+export function easterSunday(year: number): string {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return iso(utc(year, month, day));
+}
+
+export type LiberationDayRule = 'every_year' | 'every_five_years' | 'never';
+
+/** The Dutch public holidays a team has off in `year`, as ISO dates in calendar order. */
+export function dutchPublicHolidays(year: number, liberationDay: LiberationDayRule = 'every_five_years'): string[] {
+  const easter = new Date(`${easterSunday(year)}T00:00:00Z`);
+  const kingsDay = utc(year, 4, 27);
+  const holidays = [
+    iso(utc(year, 1, 1)), // Nieuwjaarsdag
+    iso(easter), // Eerste Paasdag
+    iso(plusDays(easter, 1)), // Tweede Paasdag
+    iso(kingsDay.getUTCDay() === 0 ? utc(year, 4, 26) : kingsDay), // Koningsdag
+    iso(plusDays(easter, 39)), // Hemelvaartsdag
+    iso(plusDays(easter, 49)), // Eerste Pinksterdag
+    iso(plusDays(easter, 50)), // Tweede Pinksterdag
+    iso(utc(year, 12, 25)), // Eerste Kerstdag
+    iso(utc(year, 12, 26)), // Tweede Kerstdag
+  ];
+  if (liberationDay === 'every_year' || (liberationDay === 'every_five_years' && year % 5 === 0)) {
+    holidays.push(iso(utc(year, 5, 5)));
+  }
+  return [...new Set(holidays)].sort();
+}
+
+/** Which dates are public holidays; built once, asked per day. */
+export interface HolidayCalendar {
+  isHoliday(date: string): boolean;
+}
+
+/**
+ * A holiday calendar: the Dutch defaults (unless `defaults: false`), plus
+ * `extra` dates, per year as a list or as any dates at all.
+ */
+export function holidayCalendar(
+  options: { liberationDay?: LiberationDayRule; defaults?: boolean; extra?: Record<number, string[]> } = {},
+): HolidayCalendar {
+  const perYear = new Map<number, Set<string>>();
+  const yearOf = (year: number) => {
+    let dates = perYear.get(year);
+    if (!dates) {
+      dates = new Set([
+        ...(options.defaults === false ? [] : dutchPublicHolidays(year, options.liberationDay)),
+        ...(options.extra?.[year] ?? []),
+      ]);
+      perYear.set(year, dates);
+    }
+    return dates;
+  };
+  return { isHoliday: (date) => yearOf(Number(date.slice(0, 4))).has(date) };
+}
+
+export const dutchHolidays: HolidayCalendar = holidayCalendar();
+
+const isWorkingDay = (date: Date, holidays: HolidayCalendar) =>
+  date.getUTCDay() !== 0 && date.getUTCDay() !== 6 && !holidays.isHoliday(iso(date));
+
+/** The date `days` working days after the intake date `start` (YYYY-MM-DD). */
+export function addWorkingDays(start: string, days: number, holidays: HolidayCalendar = dutchHolidays): string {
+  let date = new Date(`${start}T00:00:00Z`);
+  while (!isWorkingDay(date, holidays)) date = plusDays(date, 1);
+  for (let counted = 0; counted < days; ) {
+    date = plusDays(date, 1);
+    if (isWorkingDay(date, holidays)) counted += 1;
+  }
+  return iso(date);
+}
+
+/** Escalation comes at three times the deadline, counted from the same intake date. */
+export const ESCALATION_FACTOR = 3;
+
+export const escalationDate = (start: string, deadlineDays: number, holidays: HolidayCalendar = dutchHolidays) =>
+  addWorkingDays(start, deadlineDays * ESCALATION_FACTOR, holidays);
+
+/**
+ * Working days from the intake date `start` up to and including `end`, the
+ * inverse of `addWorkingDays` (`workingDaysBetween(s, addWorkingDays(s, n)) === n`).
+ * Referrals uses it to recover a decision's deadline in working days when the
+ * decision predates `escalatesOn`.
+ */
+export function workingDaysBetween(start: string, end: string, holidays: HolidayCalendar = dutchHolidays): number {
+  let date = new Date(`${start}T00:00:00Z`);
+  while (!isWorkingDay(date, holidays)) date = plusDays(date, 1);
+  const last = new Date(`${end}T00:00:00Z`);
+  let counted = 0;
+  while (date < last) {
+    date = plusDays(date, 1);
+    if (isWorkingDay(date, holidays)) counted += 1;
+  }
+  return counted;
+}
+
+/**
+ * The instant a calendar day starts in Amsterdam (midnight, CET or CEST):
+ * "on 3 March" for a team means from 00:00 Amsterdam time, whatever the
+ * server's zone.
+ */
+export function amsterdamMidnight(date: string): Date {
+  const utcMidnight = new Date(`${date}T00:00:00Z`);
+  // Clocks switch at 02:00/03:00, after midnight: midnight has the offset of
+  // the previous day's noon, which no switch day can confuse.
+  const previousNoon = new Date(utcMidnight.getTime() - 12 * 60 * 60 * 1000);
+  const hour = Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', hourCycle: 'h23' }).format(
+      previousNoon,
+    ),
+  );
+  return new Date(utcMidnight.getTime() - (hour - 12) * 60 * 60 * 1000);
+}
