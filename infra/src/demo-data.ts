@@ -22,6 +22,33 @@ export const demoTeam = {
   postcodeArea: '9901',
 } as const;
 
+const daysBefore = (today: Date, days: number) =>
+  new Date(today.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A rent-arrears signal that passes the intake rules on the day it is made:
+ * arrears since 60 days, the landlord's preconditions met, the reminder sent
+ * 20 days ago. Dates are relative because the convenant windows are; a fixed
+ * date in an example goes stale and the example starts to fail with 400.
+ * The tenant and the address are fictional.
+ */
+export function demoRentSignal(today = new Date()) {
+  return {
+    type: 'rent',
+    reference: `HUUR-${Math.floor(today.getTime() / 1000)}`,
+    subject: { givenName: 'Anna', familyName: 'de Vries' },
+    address: { postcode: '9901AB', houseNumber: 12 },
+    arrears: { amount: 612.5, since: daysBefore(today, 60) },
+    preconditions: {
+      contactAttempted: true,
+      pointedToDebtHelp: true,
+      reminderSentOn: daysBefore(today, 20),
+      consentOfferMade: true,
+      tenantObjected: false,
+    },
+  };
+}
+
 /** Runs networks' own demo loader against its database; idempotent. */
 export async function loadDemoData(networksDatabaseUrl: string): Promise<void> {
   await promisify(execFile)(process.execPath, [path.join(repoRoot, 'services', 'networks', 'src', 'demo', 'load.ts')], {

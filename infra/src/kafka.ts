@@ -11,6 +11,8 @@ const kafkaDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '
 
 export interface LocalKafka {
   brokers: string[];
+  /** False when an earlier command (`pnpm infra:up`) started it and it was found running. */
+  startedHere: boolean;
   stop(): Promise<void>;
 }
 
@@ -98,7 +100,7 @@ export async function startKafka(options: {
   const brokers = [`127.0.0.1:${port}`];
   const stop = () => stopKafka(dataDir);
 
-  if ((await readPid(pidFile)) && (await portAnswers(port))) return { brokers, stop };
+  if ((await readPid(pidFile)) && (await portAnswers(port))) return { brokers, startedHere: false, stop };
   if (await portAnswers(port)) {
     throw new Error(`port ${port} is taken by another program; set another port for the local Kafka broker`);
   }
@@ -162,7 +164,7 @@ export async function startKafka(options: {
     await stop();
     throw error;
   });
-  return { brokers, stop };
+  return { brokers, startedHere: true, stop };
 }
 
 /** Stops the broker whose pid is in `dataDir`, if it runs; a controlled shutdown first. */

@@ -37,6 +37,9 @@ export interface LocalStack {
   /** The server's maintenance database; service databases sit beside it. */
   postgresServerUrl: string;
   kafkaBrokers: string[];
+  /** Whether this call started anything; false when all of it was already running. */
+  startedHere: boolean;
+  /** Stops what this call started; what was already running keeps running. */
   stop(): Promise<void>;
 }
 
@@ -57,8 +60,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   ]);
   if (postgresStart.status === 'rejected' || kafkaStart.status === 'rejected') {
     // Leave nothing half-started behind.
-    if (postgresStart.status === 'fulfilled') await postgresStart.value.stop();
-    if (kafkaStart.status === 'fulfilled') await kafkaStart.value.stop();
+    if (postgresStart.status === 'fulfilled' && postgresStart.value.startedHere) await postgresStart.value.stop();
+    if (kafkaStart.status === 'fulfilled' && kafkaStart.value.startedHere) await kafkaStart.value.stop();
     throw postgresStart.status === 'rejected' ? postgresStart.reason : (kafkaStart as PromiseRejectedResult).reason;
   }
   const postgres = postgresStart.value;
@@ -67,7 +70,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
   return {
     postgresServerUrl: postgres.serverUrl,
     kafkaBrokers: kafka.brokers,
-    stop: () => stopLocalStack(options),
+    startedHere: postgres.startedHere || kafka.startedHere,
+    // A stack someone started with `pnpm infra:up` (and others may be using)
+    // is not ours to stop when `pnpm start` ends.
+    stop: async () => {
+      await Promise.all([postgres.startedHere && postgres.stop(), kafka.startedHere && kafka.stop()]);
+    },
   };
 }
 

@@ -14,6 +14,8 @@ export const POSTGRES_PASSWORD = 'vangnet-local';
 export interface LocalPostgres {
   /** URL of the server's `postgres` database, for creating the service databases. */
   serverUrl: string;
+  /** False when an earlier command (`pnpm infra:up`) started it and it was found running. */
+  startedHere: boolean;
   stop(): Promise<void>;
 }
 
@@ -127,7 +129,7 @@ export async function startPostgres(options: { dataDir: string; port: number }):
     () => true,
     () => false,
   );
-  if (running) return { serverUrl, stop };
+  if (running) return { serverUrl, startedHere: false, stop };
   if (await portAnswers(port)) {
     throw new Error(`port ${port} is taken by another program; set another port for the local PostgreSQL`);
   }
@@ -155,5 +157,5 @@ export async function startPostgres(options: { dataDir: string; port: number }):
   ).catch((error: Error) => {
     throw new Error(`PostgreSQL did not start (see ${logFile}): ${error.message}`);
   });
-  return { serverUrl, stop };
+  return { serverUrl, startedHere: true, stop };
 }

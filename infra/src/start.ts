@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { demoMunicipality, demoPartners, demoTeam, loadDemoData } from './demo-data.ts';
+import { demoMunicipality, demoPartners, demoRentSignal, demoTeam, loadDemoData } from './demo-data.ts';
 import { devIssuer } from './dev-issuer.ts';
 import {
   devStackOptions,
@@ -46,8 +46,12 @@ async function main() {
           }),
       ),
     );
-    say('Stopping PostgreSQL and Kafka (data stays in .data/)…');
-    await stack.stop();
+    if (stack.startedHere) {
+      say('Stopping PostgreSQL and Kafka (data stays in .data/)…');
+      await stack.stop();
+    } else {
+      say('PostgreSQL and Kafka were running before (pnpm infra:up) and keep running; pnpm infra:down stops them.');
+    }
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
@@ -108,6 +112,12 @@ async function main() {
     ttl: 24 * 3600,
   });
 
+  // $RANDOM (outside the single quotes) gives each paste its own reference:
+  // a resent reference is answered with the first signal, not a new one.
+  const demoCurlBody = JSON.stringify({ ...demoRentSignal(), reference: 'HUUR-RANDOM' }).replace(
+    'HUUR-RANDOM',
+    "HUUR-'$RANDOM'",
+  );
   say('');
   for (const service of serviceNames) say(`${service.padEnd(10)} http://127.0.0.1:${ports[service]}`);
   say(`
@@ -119,7 +129,7 @@ Send a first rent-arrears signal as ${demoPartners.landlord.name}:
 curl -s http://127.0.0.1:3001/v1/signals \\
   -H 'Authorization: Bearer ${landlordToken}' \\
   -H 'Content-Type: application/json' \\
-  -d '{"type":"rent","reference":"HUUR-'$RANDOM'","address":{"postcode":"9901AB","houseNumber":12},"arrears":{"amount":612.50,"since":"2026-09-01"}}'
+  -d '${demoCurlBody}'
 
 Then see it in ${team.name}'s list:
 
