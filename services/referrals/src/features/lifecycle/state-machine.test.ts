@@ -1,0 +1,90 @@
+import { closingResults, declineReasons } from '@vangnet/contracts/codes';
+import { describe, expect, it } from 'vitest';
+import {
+  allowedActions,
+  type Command,
+  isActive,
+  type ReferralAction,
+  type ReferralStatus,
+  referralActions,
+  referralStatuses,
+  TransitionNotAllowed,
+  transition,
+} from './state-machine.ts';
+
+const commandFor = (action: ReferralAction): Command => {
+  switch (action) {
+    case 'decline':
+      return { action, reason: 'no_capacity' };
+    case 'close':
+      return { action, result: 'quick_fix' };
+    default:
+      return { action };
+  }
+};
+
+/** The lifecycle as the shared design and DOMAIN.md describe it, written out cell by cell. */
+const expected: [ReferralStatus, ReferralAction, ReferralStatus][] = [
+  ['routed', 'accept', 'accepted'],
+  ['routed', 'decline', 'declined'],
+  ['routed', 'expire', 'expired'],
+  ['routed', 'transfer', 'transferred'],
+  ['accepted', 'record_contact', 'in_progress'],
+  ['accepted', 'close', 'closed'],
+  ['accepted', 'transfer', 'transferred'],
+  ['in_progress', 'record_contact', 'in_progress'],
+  ['in_progress', 'close', 'closed'],
+  ['in_progress', 'transfer', 'transferred'],
+];
+const isAllowed = (status: ReferralStatus, action: ReferralAction) =>
+  expected.some(([from, act]) => from === status && act === action);
+const illegal = referralStatuses.flatMap((status) =>
+  referralActions.filter((action) => !isAllowed(status, action)).map((action) => [status, action] as const),
+);
+
+describe('referral lifecycle', () => {
+  it.each(expected)('when a %s referral gets %s, then it becomes %s', (from, action, to) => {
+    expect(transition(from, commandFor(action))).toBe(to);
+  });
+
+  it('checks every one of the 7 x 6 status and action pairs', () => {
+    expect(expected.length + illegal.length).toBe(referralStatuses.length * referralActions.length);
+  });
+
+  it.each(illegal)('when a %s referral gets %s, then it is refused naming what is allowed', (from, action) => {
+    let refused: unknown;
+    try {
+      transition(from, commandFor(action));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(TransitionNotAllowed);
+    const error = refused as TransitionNotAllowed;
+    expect(error.code).toBe('REFERRAL_TRANSITION_NOT_ALLOWED');
+    expect(error.status).toBe(from);
+    expect(error.allowed).toEqual(allowedActions(from));
+    for (const allowed of error.allowed) expect(error.message).toContain(allowed);
+  });
+
+  it('offers a person the actions of the status, never the timer-only expire', () => {
+    expect(allowedActions('routed')).toEqual(['accept', 'decline', 'transfer']);
+    expect(allowedActions('accepted')).toEqual(['transfer', 'record_contact', 'close']);
+    expect(allowedActions('in_progress')).toEqual(['transfer', 'record_contact', 'close']);
+    for (const ended of ['declined', 'expired', 'transferred', 'closed'] as const) {
+      expect(allowedActions(ended)).toEqual([]);
+    }
+  });
+
+  it.each(declineReasons)('a routed referral can be declined for reason %s', (reason) => {
+    expect(transition('routed', { action: 'decline', reason })).toBe('declined');
+  });
+
+  it.each(closingResults)('an accepted or in-progress referral can be closed with result %s', (result) => {
+    expect(transition('accepted', { action: 'close', result })).toBe('closed');
+    expect(transition('in_progress', { action: 'close', result })).toBe('closed');
+  });
+
+  it('counts a referral as held by its team while routed, accepted or in progress only', () => {
+    expect(referralStatuses.filter(isActive)).toEqual(['routed', 'accepted', 'in_progress']);
+  });
+});
