@@ -9,6 +9,9 @@ import type { ReferralsConfig } from './config.ts';
 import { createPrismaClient } from './db.ts';
 import { referralsErrors } from './errors.ts';
 import { listTeamReferralsRoute } from './features/list-team-referrals/route.ts';
+import { webhookHandlers } from './features/webhooks/consumer.ts';
+import { webhookDispatcherPlugin } from './features/webhooks/plugin.ts';
+import { webhooksRoute } from './features/webhooks/route.ts';
 import { assignmentHandlers } from './integration/consumers.ts';
 
 /** Builds the referrals service; tests call this with their own config. */
@@ -36,8 +39,21 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger) {
         inbox: prismaInbox(prisma),
         handlers: assignmentHandlers,
       }),
+      new EventConsumer({
+        kafka: instance.kafka,
+        groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.referrals.webhooks`,
+        logger: instance.log,
+        inbox: prismaInbox(prisma),
+        handlers: webhookHandlers,
+      }),
     ],
   });
   await app.register(listTeamReferralsRoute, { prisma });
+  await app.register(webhooksRoute, { prisma, allowLocalHttp: config.WEBHOOK_ALLOW_LOCAL_HTTP });
+  await app.register(webhookDispatcherPlugin, {
+    prisma,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    backoff: { initialMs: config.WEBHOOK_RETRY_INITIAL_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS },
+  });
   return Object.assign(app, { prisma });
 }

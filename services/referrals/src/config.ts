@@ -4,6 +4,18 @@ import { z } from 'zod';
 export const ReferralsConfig = z.object({
   ...commonConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3003),
+  /** Plain-http webhook endpoints on localhost/127.0.0.1 (development and tests only). */
+  WEBHOOK_ALLOW_LOCAL_HTTP: z.stringbool().default(false),
+  /** Longest one webhook attempt may take, response included. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Delay before the first webhook retry, doubling up to WEBHOOK_RETRY_MAX_MS; tests shorten both. */
+  WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(6 * 3_600_000)
+    .default(3_600_000),
 });
 export type ReferralsConfig = z.infer<typeof ReferralsConfig>;
 

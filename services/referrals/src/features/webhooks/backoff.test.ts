@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { afterAttempt, type BackoffPolicy, defaultBackoff, RETRY_WINDOW_MS, retryDelayMs } from './backoff.ts';
+
+const policy: BackoffPolicy = { initialMs: 30_000, maxMs: 3_600_000 };
+const noJitter = () => 1;
+const fullJitter = () => 0;
+
+describe('webhook retry backoff', () => {
+  it('when failures repeat, then the delay doubles from the initial delay up to the cap', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 20].map((failures) => retryDelayMs(failures, policy, noJitter))).toEqual([
+      30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000,
+    ]);
+  });
+
+  it('when jitter draws, then the delay stays between half and all of the exponential delay', () => {
+    expect(retryDelayMs(3, policy, fullJitter)).toBe(60_000);
+    expect(retryDelayMs(3, policy, () => 0.5)).toBe(90_000);
+    expect(retryDelayMs(3, policy, noJitter)).toBe(120_000);
+  });
+
+  it('when a receiver never answers, then the default schedule tries some thirty times in the 24 hours', () => {
+    let now = 0;
+    let attempts = 0;
+    for (;;) {
+      attempts += 1;
+      const next = afterAttempt(
+        { ok: false },
+        { attemptCount: attempts, retryUntil: new Date(RETRY_WINDOW_MS) },
+        new Date(now),
+        defaultBackoff,
+        noJitter,
+      );
+      if (next.status !== 'pending') break;
+      now = next.nextAttemptAt.getTime();
+    }
+    expect(now).toBe(RETRY_WINDOW_MS);
+    expect(attempts).toBeGreaterThan(25);
+    expect(attempts).toBeLessThan(40);
+  });
+});
+
+describe('what follows an attempt', () => {
+  const retryUntil = new Date('2026-11-30T12:00:00Z');
+
+  it('when the receiver answered 2xx, then the delivery is delivered', () => {
+    expect(
+      afterAttempt({ ok: true }, { attemptCount: 1, retryUntil }, new Date('2026-11-29T12:00:00Z'), policy, noJitter),
+    ).toEqual({
+      status: 'delivered',
+    });
+  });
+
+  it('when it failed inside the window, then the next attempt is after the backoff delay', () => {
+    expect(
+      afterAttempt({ ok: false }, { attemptCount: 2, retryUntil }, new Date('2026-11-29T12:00:00Z'), policy, noJitter),
+    ).toEqual({ status: 'pending', nextAttemptAt: new Date('2026-11-29T12:01:00Z') });
+  });
+
+  it('when the backoff would pass the end of the window, then the last attempt falls on the end', () => {
+    expect(
+      afterAttempt({ ok: false }, { attemptCount: 20, retryUntil }, new Date('2026-11-30T11:50:00Z'), policy, noJitter),
+    ).toEqual({ status: 'pending', nextAttemptAt: retryUntil });
+  });
+
+  it('when it failed at or after the end of the window, then the delivery is failed', () => {
+    expect(afterAttempt({ ok: false }, { attemptCount: 30, retryUntil }, retryUntil, policy, noJitter)).toEqual({
+      status: 'failed',
+    });
+  });
+});

@@ -1,0 +1,254 @@
+import type { Log } from '@vangnet/messaging/log';
+import pg from 'pg';
+import type { PrismaClient } from '../../db.ts';
+import { afterAttempt, type BackoffPolicy } from './backoff.ts';
+import { CLOUDEVENTS_JSON, cloudEventBody } from './cloud-event.ts';
+import type { Sender } from './sender.ts';
+import { webhookHeaders } from './signature.ts';
+
+export interface DispatcherOptions {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  logger: Log;
+  send: Sender;
+  backoff: BackoffPolicy;
+  /** Longest an attempt may take; a claimed delivery is leased for this plus a margin. */
+  timeoutMs: number;
+  /** Attempts in flight at once per instance, so one slow receiver does not hold up the others. */
+  concurrency?: number;
+  /** Fallback poll when no NOTIFY arrives (a lost LISTEN connection). */
+  pollIntervalMs?: number;
+  /** The clock deliveries are scheduled by; tests move it. */
+  now?: () => Date;
+  random?: () => number;
+}
+
+interface ClaimedRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  event_source: string;
+  event_subject: string | null;
+  event_time: string;
+  data: unknown;
+  attempt_count: number;
+  retry_until: Date;
+  url: string;
+  secret: string;
+}
+
+const NOTIFY_CHANNEL = 'webhook_delivery';
+const LEASE_MARGIN_MS = 60_000;
+
+/**
+ * Sends pending deliveries. Several instances may run: each claims due rows
+ * with SKIP LOCKED and leases them by moving `next_attempt_at` past the
+ * attempt's timeout, so no two instances send one delivery at once and a
+ * crashed instance's claims come due again when the lease ends. The HTTP
+ * call runs outside any transaction. A NOTIFY on every new delivery (and on
+ * a redelivery) wakes the loop, so a new referral reaches its team's
+ * endpoint within moments; between events it sleeps until the next retry
+ * is due.
+ */
+export class WebhookDispatcher {
+  readonly #options: Required<DispatcherOptions>;
+  readonly #log: Log;
+  readonly #inFlight = new Set<Promise<void>>();
+  #listener: pg.Client | undefined;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #pendingWake = false;
+
+  constructor(options: DispatcherOptions) {
+    this.#options = {
+      concurrency: 16,
+      pollIntervalMs: 1_000,
+      now: () => new Date(),
+      random: Math.random,
+      ...options,
+    };
+    this.#log = options.logger.child({ component: 'webhook-dispatcher' });
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    await this.#listen();
+    this.#loop = this.#run();
+  }
+
+  /** Stops claiming, lets the attempts in flight finish and record their result. */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#wakeUp();
+    await this.#loop;
+    await Promise.all(this.#inFlight);
+    await this.#listener?.end().catch(() => undefined);
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (this.#running) {
+      try {
+        const free = this.#options.concurrency - this.#inFlight.size;
+        const claimed = free > 0 ? await this.#claim(free) : [];
+        for (const row of claimed) this.#track(this.#attempt(row));
+        failures = 0;
+        if (claimed.length > 0 && claimed.length === free) continue;
+        // With every slot busy, a finished attempt wakes the loop; otherwise sleep until the next retry is due.
+        const slotsLeft = this.#options.concurrency - this.#inFlight.size;
+        await this.#idle(slotsLeft > 0 ? await this.#untilNextDue() : this.#options.pollIntervalMs);
+      } catch (error) {
+        failures += 1;
+        const delay = Math.min(200 * 2 ** failures, 10_000);
+        this.#log.warn({ err: error, failures, retryInMs: delay }, 'webhook dispatch round failed, retrying');
+        await this.#idle(delay);
+      }
+    }
+  }
+
+  #track(attempt: Promise<void>): void {
+    const tracked = attempt
+      .catch((error: unknown) => this.#log.error({ err: error }, 'recording a webhook attempt failed'))
+      .finally(() => {
+        this.#inFlight.delete(tracked);
+        // A freed slot or a retry due soon: look again.
+        this.#wakeUp();
+      });
+    this.#inFlight.add(tracked);
+  }
+
+  async #claim(limit: number): Promise<ClaimedRow[]> {
+    const now = this.#options.now();
+    const lease = new Date(now.getTime() + this.#options.timeoutMs + LEASE_MARGIN_MS);
+    const { rows } = await this.#options.pool.query<ClaimedRow>(
+      `UPDATE webhook_delivery d
+          SET next_attempt_at = $2
+         FROM webhook_subscription s
+        WHERE s.id = d.subscription_id
+          AND d.id IN (SELECT id FROM webhook_delivery
+                        WHERE status = 'pending' AND next_attempt_at <= $1
+                        ORDER BY next_attempt_at
+                        LIMIT $3
+                        FOR UPDATE SKIP LOCKED)
+      RETURNING d.id, d.event_id, d.event_type, d.event_source, d.event_subject, d.event_time, d.data,
+                d.attempt_count, d.retry_until, s.url, s.secret`,
+      [now, lease, limit],
+    );
+    return rows;
+  }
+
+  async #attempt(row: ClaimedRow): Promise<void> {
+    const body = cloudEventBody({
+      eventId: row.event_id,
+      eventType: row.event_type,
+      eventSource: row.event_source,
+      eventSubject: row.event_subject,
+      eventTime: row.event_time,
+      data: row.data,
+    });
+    // The receiver compares the timestamp with its own clock: always the wall clock.
+    const timestamp = Math.floor(Date.now() / 1000);
+    const result = await this.#options.send({
+      url: row.url,
+      headers: {
+        'content-type': CLOUDEVENTS_JSON,
+        ...webhookHeaders({ id: row.id, timestamp, body, secret: row.secret }),
+      },
+      body,
+    });
+    const attemptedAt = this.#options.now();
+    const attemptCount = row.attempt_count + 1;
+    const next = afterAttempt(
+      result,
+      { attemptCount, retryUntil: new Date(row.retry_until) },
+      attemptedAt,
+      this.#options.backoff,
+      this.#options.random,
+    );
+    await this.#options.prisma.$transaction(async (tx) => {
+      // A subscription deleted meanwhile took its deliveries with it: nothing to record.
+      const { count } = await tx.webhookDelivery.updateMany({
+        where: { id: row.id },
+        data: {
+          status: next.status,
+          attemptCount: { increment: 1 },
+          lastAttemptAt: attemptedAt,
+          lastStatusCode: result.statusCode,
+          nextAttemptAt: next.status === 'pending' ? next.nextAttemptAt : null,
+          ...(next.status === 'delivered' ? { deliveredAt: attemptedAt } : {}),
+        },
+      });
+      if (count === 0) return;
+      await tx.webhookAttempt.create({
+        data: {
+          deliveryId: row.id,
+          attemptedAt,
+          durationMs: result.durationMs,
+          statusCode: result.statusCode,
+          outcome: result.outcome,
+          responseSnippet: result.responseSnippet,
+        },
+      });
+    });
+    // Ids and codes only: the endpoint URL may carry a partner's own token in its query.
+    const log = { deliveryId: row.id, eventType: row.event_type, attempt: attemptCount, outcome: result.outcome };
+    if (next.status === 'failed') this.#log.warn(log, 'webhook delivery failed for 24 hours; marked failed');
+    else if (next.status === 'pending')
+      this.#log.info({ ...log, statusCode: result.statusCode }, 'webhook attempt failed');
+  }
+
+  async #untilNextDue(): Promise<number> {
+    const { rows } = await this.#options.pool.query<{ due: Date | null }>(
+      `SELECT min(next_attempt_at) AS due FROM webhook_delivery WHERE status = 'pending'`,
+    );
+    const due = rows[0]?.due;
+    if (!due) return this.#options.pollIntervalMs;
+    const wait = new Date(due).getTime() - this.#options.now().getTime();
+    // A floor: due rows another instance is claiming this instant must not make this loop spin.
+    return Math.max(5, Math.min(wait, this.#options.pollIntervalMs));
+  }
+
+  #idle(ms: number): Promise<void> {
+    if (this.#pendingWake || !this.#running) {
+      this.#pendingWake = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+    });
+  }
+
+  #wakeUp = () => {
+    if (this.#wake) this.#wake();
+    else this.#pendingWake = true;
+  };
+
+  async #listen(): Promise<void> {
+    // LISTEN needs a connection of its own, outside the pool, held for the dispatcher's life.
+    const client = new pg.Client(this.#options.pool.options);
+    client.on('notification', this.#wakeUp);
+    client.on('error', (error) => {
+      this.#log.warn({ err: error }, 'webhook LISTEN connection lost; polling until it is back');
+      this.#listener = undefined;
+      if (this.#running) setTimeout(() => void this.#listen().catch(() => undefined), 1_000).unref();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      this.#listener = client;
+    } catch (error) {
+      this.#log.warn({ err: error }, 'cannot LISTEN for webhook deliveries; polling');
+      await client.end().catch(() => undefined);
+      if (this.#running) setTimeout(() => void this.#listen().catch(() => undefined), 1_000).unref();
+    }
+  }
+}

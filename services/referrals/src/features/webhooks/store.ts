@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { CloudEventAttributes } from '@vangnet/contracts/envelope';
+import type { PrismaClient, Transaction } from '../../db.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import { RETRY_WINDOW_MS } from './backoff.ts';
+import type { WebhookEventName } from './recipients.ts';
+
+export interface Owner {
+  kind: 'team' | 'gp';
+  id: string;
+}
+
+/** At most this many subscriptions per team or practice: each is an endpoint every event is sent to. */
+export const MAX_SUBSCRIPTIONS_PER_OWNER = 10;
+
+export async function createSubscription(
+  prisma: PrismaClient,
+  owner: Owner,
+  input: { url: string; eventTypes: WebhookEventName[]; secret: string },
+) {
+  return prisma.$transaction(async (tx) => {
+    // Serialises one owner's creations so two requests cannot both pass the limit.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(7362, hashtext(${`${owner.kind}:${owner.id}`}))`;
+    const count = await tx.webhookSubscription.count({ where: { ownerKind: owner.kind, ownerId: owner.id } });
+    if (count >= MAX_SUBSCRIPTIONS_PER_OWNER) return 'limit' as const;
+    return tx.webhookSubscription.create({
+      data: { id: randomUUID(), ownerKind: owner.kind, ownerId: owner.id, ...input },
+    });
+  });
+}
+
+export const listSubscriptions = (prisma: PrismaClient, owner: Owner) =>
+  prisma.webhookSubscription.findMany({
+    where: { ownerKind: owner.kind, ownerId: owner.id },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
+
+/** The owner's subscription, or null: another organisation's subscription does not exist for the caller. */
+export const findSubscription = (prisma: PrismaClient, owner: Owner, id: string) =>
+  prisma.webhookSubscription.findFirst({ where: { id, ownerKind: owner.kind, ownerId: owner.id } });
+
+export async function deleteSubscription(prisma: PrismaClient, owner: Owner, id: string): Promise<boolean> {
+  const { count } = await prisma.webhookSubscription.deleteMany({
+    where: { id, ownerKind: owner.kind, ownerId: owner.id },
+  });
+  return count > 0;
+}
+
+/** Attempts shown per delivery in the log: the most recent ones. */
+export const ATTEMPTS_SHOWN = 20;
+
+export const listDeliveries = (
+  prisma: PrismaClient,
+  subscriptionId: string,
+  options: { limit: number; status?: string | undefined },
+) =>
+  prisma.webhookDelivery.findMany({
+    where: { subscriptionId, ...(options.status ? { status: options.status } : {}) },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: options.limit,
+    include: { attempts: { orderBy: { attemptedAt: 'desc' }, take: ATTEMPTS_SHOWN } },
+  });
+
+export const findDelivery = (prisma: PrismaClient, owner: Owner, id: string) =>
+  prisma.webhookDelivery.findFirst({
+    where: { id, subscription: { ownerKind: owner.kind, ownerId: owner.id } },
+    include: { attempts: { orderBy: { attemptedAt: 'desc' }, take: ATTEMPTS_SHOWN } },
+  });
+
+/**
+ * Sends the delivery again now, with a fresh 24-hour window, whatever its
+ * state: a receiver that lost an event, or was down longer than the window,
+ * asks for it again. The NOTIFY wakes a dispatcher when the change commits.
+ */
+export async function scheduleRedelivery(prisma: PrismaClient, owner: Owner, id: string, now: Date) {
+  return prisma.$transaction(async (tx) => {
+    const { count } = await tx.webhookDelivery.updateMany({
+      where: { id, subscription: { ownerKind: owner.kind, ownerId: owner.id } },
+      data: { status: 'pending', nextAttemptAt: now, retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS) },
+    });
+    if (count === 0) return false;
+    await tx.$executeRaw`SELECT pg_notify('webhook_delivery', '')`;
+    return true;
+  });
+}
+
+/**
+ * One pending delivery per subscription of the concerned owners that wants
+ * this event, in the consumer's transaction: the deliveries commit with the
+ * inbox entry, so an event is either fully fanned out or not taken at all.
+ */
+export async function createDeliveries(
+  tx: Transaction,
+  input: {
+    owners: Owner[];
+    name: WebhookEventName;
+    type: string;
+    event: CloudEventAttributes;
+    data: unknown;
+    now: Date;
+  },
+): Promise<number> {
+  if (input.owners.length === 0) return 0;
+  const subscriptions = await tx.webhookSubscription.findMany({
+    where: { OR: input.owners.map((owner) => ({ ownerKind: owner.kind, ownerId: owner.id })) },
+    select: { id: true, eventTypes: true },
+  });
+  const wanted = subscriptions.filter(
+    (subscription) => subscription.eventTypes.length === 0 || subscription.eventTypes.includes(input.name),
+  );
+  if (wanted.length === 0) return 0;
+  const { count } = await tx.webhookDelivery.createMany({
+    data: wanted.map((subscription) => ({
+      id: randomUUID(),
+      subscriptionId: subscription.id,
+      eventId: input.event.id,
+      eventType: input.type,
+      eventSource: input.event.source,
+      eventSubject: input.event.subject ?? null,
+      eventTime: input.event.time,
+      data: input.data as Prisma.InputJsonValue,
+      status: 'pending',
+      nextAttemptAt: input.now,
+      retryUntil: new Date(input.now.getTime() + RETRY_WINDOW_MS),
+    })),
+    skipDuplicates: true,
+  });
+  return count;
+}
