@@ -142,7 +142,13 @@ export const QueueResponse = z.object({
       id: z.uuid(),
       municipalityCode: MunicipalityCode.nullable(),
       item: RoutedItem,
-      reason: z.string(),
+      referralId: z.uuid().nullable().describe('The referral an escalation or a refused transfer is about.'),
+      reason: z
+        .string()
+        .describe(
+          'A RoutingFailed reason, or `escalated` (not accepted by the escalation date; the team still has it), ' +
+            '`transfer_refused` or `too_many_attempts`.',
+        ),
       explanation: z.string(),
       queuedAt: z.iso.datetime({ offset: true }),
     }),

@@ -20,10 +20,27 @@ const samples = readSamples().filter((sample) => {
   return definition && consumedNames.has(`${definition.domain}.${definition.name}`);
 });
 
-/** Just enough of a transaction for the router: every address in one neighbourhood, one catch-all rule, one team. */
-function fakeTransaction() {
-  const outbox: unknown[][] = [];
-  const teamId = '0b6c1f52-3f0e-4a51-9a55-000000000001';
+const teamA = '0b6c1f52-3f0e-4a51-9a55-000000000001';
+const teamB = '0b6c1f52-3f0e-4a51-9a55-000000000002';
+const teamC = '0b6c1f52-3f0e-4a51-9a55-0000000000c3';
+const teamRow = (id: string) => ({
+  id,
+  name: `Buurtteam ${id.slice(-2)}`,
+  municipalityCode: 'GM9901',
+  active: true,
+  capacity: 10,
+  openAssignments: 1,
+});
+
+/**
+ * Just enough of a transaction for the router: every address in one
+ * neighbourhood, three catch-all rules for three teams, and the item of a
+ * referral event held by that event's team (as networks would have routed it).
+ */
+function fakeTransaction(data: { item?: { kind: string; id: string }; teamId?: string }) {
+  const outbox: { headers: Record<string, string>; payload: Record<string, unknown> & { teamId?: string } }[] = [];
+  const queued: Record<string, unknown>[] = [];
+  const freed: string[] = [];
   const tx = {
     postcodeRange: {
       findMany: vi.fn(async ({ where }: { where: { postcode: { in: string[] } } }) => [
@@ -44,35 +61,82 @@ function fakeTransaction() {
       })),
     },
     routingRule: {
-      findMany: vi.fn(async () => [
-        { id: 'all', enabled: true, match: {}, teamId, informTeamIds: [], deadlineWorkingDays: 5 },
-      ]),
+      findMany: vi.fn(async () =>
+        [teamA, teamB, teamC].map((teamId, n) => ({
+          id: `all-${n}`,
+          enabled: true,
+          match: {},
+          teamId,
+          informTeamIds: [],
+          deadlineWorkingDays: 5,
+        })),
+      ),
     },
     team: {
-      findMany: vi.fn(async () => [
-        { id: teamId, name: 'Buurtteam Zeedorp-Noord', active: true, capacity: 10, openAssignments: 0 },
-      ]),
+      findMany: vi.fn(async ({ where }: { where: { id: { in: string[] } } }) => where.id.in.map(teamRow)),
+      findUnique: vi.fn(async ({ where }: { where: { id: string } }) => teamRow(where.id)),
       update: vi.fn(async () => ({})),
+      updateMany: vi.fn(async ({ where }: { where: { id: string } }) => {
+        freed.push(where.id);
+        return { count: 1 };
+      }),
     },
     routingDecision: { create: vi.fn(async () => ({})) },
-    routedItem: { upsert: vi.fn(async () => ({})) },
-    coordinatorQueueItem: { create: vi.fn(async () => ({})) },
+    routedItem: {
+      findUnique: vi.fn(async () =>
+        data.item
+          ? {
+              itemKind: data.item.kind,
+              itemId: data.item.id,
+              facts: { item: data.item, kind: 'rent', urgency: 'regular' },
+              postcode: '9901AB',
+              houseNumber: 12,
+              municipalityCode: 'GM9901',
+              neighbourhoodCode: 'BU99010101',
+              attempt: 1,
+              teamId: data.teamId ?? null,
+              excludedTeamIds: [],
+              ruleId: 'all-0',
+              deadlineWorkingDays: 5,
+              escalatesOn: new Date('2026-12-21T00:00:00Z'),
+            }
+          : null,
+      ),
+      upsert: vi.fn(async () => ({})),
+      update: vi.fn(async () => ({})),
+    },
+    coordinatorQueueItem: {
+      create: vi.fn(async ({ data: row }: { data: Record<string, unknown> }) => {
+        queued.push(row);
+        return row;
+      }),
+    },
     $queryRaw: vi.fn(async () => []),
+    // INSERT INTO outbox (event_id, topic, message_key, headers, payload)
     $executeRaw: vi.fn(async (_sql: TemplateStringsArray, ...values: unknown[]) => {
-      outbox.push(values);
+      outbox.push({ headers: JSON.parse(String(values[3])), payload: JSON.parse(String(values[4])) });
       return 1;
     }),
   };
-  return { tx: tx as unknown as Transaction, outbox };
+  return { tx: tx as unknown as Transaction, outbox, queued, freed };
 }
 
 describe('networks reads every published version of the events it consumes', () => {
   it('has samples to read', () => {
-    expect(samples.map((sample) => sample.type)).toContain('nl.vangnet.signals.SignalReceived.v1');
+    expect(samples.map((sample) => sample.type)).toEqual(
+      expect.arrayContaining([
+        'nl.vangnet.signals.SignalReceived.v1',
+        'nl.vangnet.referrals.ReferralDeclined.v1',
+        'nl.vangnet.referrals.ReferralExpired.v1',
+        'nl.vangnet.referrals.ReferralTransferred.v1',
+        'nl.vangnet.referrals.ReferralEscalated.v1',
+        'nl.vangnet.referrals.ReferralClosed.v1',
+      ]),
+    );
   });
 
   it.each(samples.map((sample) => [sample.type, sample] as const))(
-    'when %s arrives, then the router decides on it and publishes RoutingDecided v2',
+    'when %s arrives, then the router acts on it as its kind requires',
     async (_, sample) => {
       const decoded = decodeEvent(handlers, sample.headers, sampleValue(sample));
       if (decoded === 'ignored') throw new Error(`no handler or upcaster reads ${sample.type}`);
@@ -80,12 +144,49 @@ describe('networks reads every published version of the events it consumes', () 
       expect(isCurrentVersion(current), `${current.type} is not the current version`).toBe(true);
       expect(current.schema.safeParse(decoded.data).success).toBe(true);
 
-      const { tx, outbox } = fakeTransaction();
+      const data = decoded.data as {
+        item?: { kind: string; id: string };
+        teamId?: string;
+        newReferralId?: string;
+        toTeamId?: string;
+      };
+      const { tx, outbox, queued, freed } = fakeTransaction(data);
       await decoded.handler.handle(decoded.data, { tx, event: decoded.attributes, trace: {} });
-      // INSERT INTO outbox (event_id, topic, message_key, headers, payload)
-      const [row] = outbox;
-      expect(JSON.parse(String(row?.[3]))).toMatchObject({ ce_type: RoutingDecidedV2.type });
-      expect(JSON.parse(String(row?.[4]))).toMatchObject({ attempt: 1, excludedTeamIds: [] });
+      const published = outbox.map((row) => ({ ...row.payload, type: row.headers.ce_type }));
+      const routed = expect.objectContaining({ type: RoutingDecidedV2.type });
+      switch (current.name) {
+        case 'ReferralDeclined':
+        case 'ReferralExpired':
+          // Routed again past the team that had it; its slot is free.
+          expect(published).toEqual([routed]);
+          expect(published[0]).toMatchObject({ attempt: 2, excludedTeamIds: [data.teamId] });
+          expect(published[0]?.teamId).not.toBe(data.teamId);
+          expect(published[0]).toMatchObject({ escalatesOn: '2026-12-21' });
+          expect(freed).toEqual([data.teamId]);
+          break;
+        case 'ReferralTransferred':
+          expect(published).toEqual([routed]);
+          expect(published[0]).toMatchObject({
+            teamId: data.toTeamId,
+            referralId: data.newReferralId,
+            attempt: 2,
+            excludedTeamIds: [data.teamId],
+          });
+          expect(freed).toEqual([data.teamId]);
+          break;
+        case 'ReferralEscalated':
+          expect(published).toEqual([]);
+          expect(queued).toEqual([expect.objectContaining({ reason: 'escalated', municipalityCode: 'GM9901' })]);
+          expect(freed).toEqual([]);
+          break;
+        case 'ReferralClosed':
+          expect(published).toEqual([]);
+          expect(freed).toEqual([data.teamId]);
+          break;
+        default:
+          expect(published).toEqual([routed]);
+          expect(published[0]).toMatchObject({ attempt: 1, excludedTeamIds: [], escalatesOn: expect.any(String) });
+      }
     },
   );
 });

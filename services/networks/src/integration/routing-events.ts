@@ -10,6 +10,7 @@ export function routingEvent(
   decidedAt: Date,
   context: Omit<OutboxContext, 'time'>,
   round: RoutingRound = FIRST_ROUTING,
+  extra: { escalatesOn?: string | undefined; referralId?: string | undefined } = {},
 ): OutboxMessage {
   if (outcome.outcome === 'decided') {
     const data: EventData<typeof RoutingDecidedV2> = {
@@ -17,11 +18,13 @@ export function routingEvent(
       item: outcome.item,
       teamId: outcome.teamId,
       informTeamIds: outcome.informTeamIds,
-      neighbourhoodCode: outcome.neighbourhoodCode,
+      ...(outcome.neighbourhoodCode ? { neighbourhoodCode: outcome.neighbourhoodCode } : {}),
       ruleId: outcome.ruleId,
       attempt: round.attempt,
       excludedTeamIds: [...round.excludedTeamIds],
       deadline: outcome.deadline,
+      escalatesOn: extra.escalatesOn ?? outcome.escalation,
+      ...(extra.referralId ? { referralId: extra.referralId } : {}),
       explanation: outcome.explanation,
       decidedAt: decidedAt.toISOString(),
     };

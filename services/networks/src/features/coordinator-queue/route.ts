@@ -10,7 +10,8 @@ export const coordinatorQueueRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient
     {
       onRequest: adminAccess,
       schema: {
-        summary: 'Items no rule could place, oldest first, for one municipality',
+        summary:
+          'Items waiting for the coordinator (unplaceable, no team left, escalated, refused transfer), oldest first',
         tags: ['routing'],
         security: [{ bearer: [] }],
         querystring: QueueQuery,
@@ -34,6 +35,7 @@ export const coordinatorQueueRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient
           id: row.id,
           municipalityCode: row.municipalityCode,
           item: { kind: row.itemKind as 'case' | 'signal' | 'referral_request', id: row.itemId },
+          referralId: row.referralId,
           reason: row.reason,
           explanation: row.explanation,
           queuedAt: row.queuedAt.toISOString(),

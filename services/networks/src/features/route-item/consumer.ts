@@ -5,14 +5,51 @@ import { appendToOutbox } from '@vangnet/db/outbox';
 import { type HandlerContext, on } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../../db.ts';
 import { routingEvent } from '../../integration/routing-events.ts';
-import { decideRouting, FIRST_ROUTING, type RoutingFacts, type RoutingRound } from './decide.ts';
-import { findNeighbourhood, loadRules, loadTeams } from './load.ts';
+import {
+  decideRouting,
+  FIRST_ROUTING,
+  type ItemNeighbourhood,
+  type RoutingFacts,
+  type RoutingOutcome,
+  type RoutingRound,
+} from './decide.ts';
+import { candidateRules, findNeighbourhood, loadRules, loadTeams, lockTeams } from './load.ts';
 
 export interface RoutingAddress {
   postcode: string;
   houseNumber: number;
   /** From the event, when the sender knew it; the postcode map's answer wins. */
   municipalityCode?: string | undefined;
+}
+
+/**
+ * The router's decision path, reads only: address to neighbourhood (PC6,
+ * then PC4), the municipality's rules, the teams of the rules that hold
+ * (locked: see lockTeams) and the pure decision. `pnpm bench:routing`
+ * measures exactly this.
+ */
+export async function decideForItem(
+  tx: Transaction,
+  facts: RoutingFacts,
+  address: RoutingAddress,
+  round: RoutingRound,
+  now: Date,
+  lockTeamIds: string[] = [],
+): Promise<{ neighbourhood: ItemNeighbourhood | undefined; outcome: RoutingOutcome }> {
+  const neighbourhood = await findNeighbourhood(tx, address.postcode, address.houseNumber);
+  const rules = neighbourhood ? await loadRules(tx, neighbourhood.municipalityCode) : [];
+  const candidates = candidateRules(rules, facts, neighbourhood);
+  await lockTeams(tx, [...candidates.map((rule) => rule.teamId), ...lockTeamIds]);
+  const teams = await loadTeams(tx, candidates, false);
+  return { neighbourhood, outcome: decideRouting({ facts, neighbourhood, rules: candidates, teams, round, now }) };
+}
+
+/** What a re-routing carries over from the item's earlier routings. */
+export interface EarlierRouting {
+  /** ISO date of the first decided routing's escalation; kept on every re-routing. */
+  escalatesOn: string | null;
+  /** Teams whose slot the caller frees in the same transaction: locked with the candidates, in one order. */
+  lockTeamIds?: string[];
 }
 
 /**
@@ -27,12 +64,10 @@ export async function routeItem(
   { tx, trace }: HandlerContext<Transaction>,
   eventSource: string,
   round: RoutingRound = FIRST_ROUTING,
+  earlier: EarlierRouting = { escalatesOn: null },
 ): Promise<void> {
   const now = new Date();
-  const neighbourhood = await findNeighbourhood(tx, address.postcode, address.houseNumber);
-  const rules = neighbourhood ? await loadRules(tx, neighbourhood.municipalityCode) : [];
-  const teams = await loadTeams(tx, rules, true);
-  const outcome = decideRouting({ facts, neighbourhood, rules, teams, round, now });
+  const { neighbourhood, outcome } = await decideForItem(tx, facts, address, round, now, earlier.lockTeamIds);
   const municipalityCode = outcome.municipalityCode ?? address.municipalityCode ?? null;
   const decisionId = randomUUID();
   const item = outcome.item;
@@ -52,16 +87,22 @@ export async function routeItem(
       municipalityCode,
     },
   });
-  const teamId = outcome.outcome === 'decided' ? outcome.teamId : null;
+  const escalatesOn = outcome.outcome === 'decided' ? (earlier.escalatesOn ?? outcome.escalation) : earlier.escalatesOn;
   const remembered = {
     facts: facts as object,
     postcode: address.postcode,
     houseNumber: address.houseNumber,
     municipalityCode,
+    neighbourhoodCode: neighbourhood?.code ?? null,
     attempt: round.attempt,
-    teamId,
+    teamId: outcome.outcome === 'decided' ? outcome.teamId : null,
     excludedTeamIds: round.excludedTeamIds,
+    escalatesOn: escalatesOn ? new Date(`${escalatesOn}T00:00:00Z`) : null,
     updatedAt: now,
+    // A failed re-routing keeps the last rule, so a coordinator's later transfer still has a deadline.
+    ...(outcome.outcome === 'decided'
+      ? { ruleId: outcome.ruleId, deadlineWorkingDays: outcome.deadlineWorkingDays }
+      : {}),
   };
   await tx.routedItem.upsert({
     where: { itemKind_itemId: { itemKind: item.kind, itemId: item.id } },
@@ -84,7 +125,11 @@ export async function routeItem(
       },
     });
   }
-  await appendToOutbox(tx, [routingEvent(outcome, decisionId, now, { source: eventSource, ...trace }, round)]);
+  await appendToOutbox(tx, [
+    routingEvent(outcome, decisionId, now, { source: eventSource, ...trace }, round, {
+      escalatesOn: escalatesOn ?? undefined,
+    }),
+  ]);
 }
 
 /** A single signal, as the walking skeleton sends it (before household cases). */

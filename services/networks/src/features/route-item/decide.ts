@@ -88,6 +88,8 @@ export type RoutingOutcome =
       neighbourhoodCode: string;
       municipalityCode: string;
       deadline: string;
+      /** The rule's deadline, which a later transfer of the item takes over. */
+      deadlineWorkingDays: number;
       escalation: string;
       passedOver: PassedOver[];
       explanation: string;
@@ -199,6 +201,7 @@ export function decideRouting(input: {
       neighbourhoodCode: neighbourhood.code,
       municipalityCode: neighbourhood.municipalityCode,
       deadline: addWorkingDays(intake, rule.deadlineWorkingDays, holidays),
+      deadlineWorkingDays: rule.deadlineWorkingDays,
       escalation: escalationDate(intake, rule.deadlineWorkingDays, holidays),
       passedOver,
       explanation: clip(`rule ${rule.id} sends ${facts.kind} in ${neighbourhood.code} to ${team.name}${skipped}`),

@@ -4,7 +4,7 @@ import type { PrismaClient, Transaction } from '../../db.ts';
 import { adminAccess, assertMunicipality, callerOf } from '../../http/access.ts';
 import { SimulateRequest, SimulateResponse } from '../../http/schemas.ts';
 import { decideRouting } from '../route-item/decide.ts';
-import { findNeighbourhood, loadRules, loadTeams } from '../route-item/load.ts';
+import { candidateRules, findNeighbourhood, loadRules, loadTeams } from '../route-item/load.ts';
 
 export const simulateRoutingRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient }> = async (app, { prisma }) => {
   app.post(
@@ -26,18 +26,20 @@ export const simulateRoutingRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient 
       const neighbourhood = await findNeighbourhood(db, body.postcode, body.houseNumber);
       if (neighbourhood) assertMunicipality(callerOf(request), neighbourhood.municipalityCode);
       const rules = neighbourhood ? await loadRules(db, neighbourhood.municipalityCode) : [];
-      const teams = await loadTeams(db, rules, false);
+      const facts = {
+        item: { kind: 'case' as const, id: randomUUID() },
+        kind: body.kind,
+        urgency: body.urgency,
+        ...(body.concernCodes ? { concernCodes: body.concernCodes } : {}),
+        ...(body.ageBand ? { ageBand: body.ageBand } : {}),
+        ...(body.amountBand ? { amountBand: body.amountBand } : {}),
+      };
+      const candidates = candidateRules(rules, facts, neighbourhood);
+      const teams = await loadTeams(db, candidates, false);
       const outcome = decideRouting({
-        facts: {
-          item: { kind: 'case', id: randomUUID() },
-          kind: body.kind,
-          urgency: body.urgency,
-          ...(body.concernCodes ? { concernCodes: body.concernCodes } : {}),
-          ...(body.ageBand ? { ageBand: body.ageBand } : {}),
-          ...(body.amountBand ? { amountBand: body.amountBand } : {}),
-        },
+        facts,
         neighbourhood,
-        rules,
+        rules: candidates,
         teams,
         round: { attempt: body.excludedTeamIds.length + 1, excludedTeamIds: body.excludedTeamIds },
         now: new Date(),

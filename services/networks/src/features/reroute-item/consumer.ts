@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import type { RoutedItem } from '@vangnet/contracts/networks';
+import {
+  ReferralClosedV1,
+  ReferralDeclinedV1,
+  ReferralEscalatedV1,
+  ReferralExpiredV1,
+  ReferralTransferredV1,
+} from '@vangnet/contracts/referrals';
+import { appendToOutbox } from '@vangnet/db/outbox';
+import { type HandlerContext, on } from '@vangnet/messaging/consumer';
+import { PermanentEventError } from '@vangnet/messaging/errors';
+import type { Transaction } from '../../db.ts';
+import { routingEvent } from '../../integration/routing-events.ts';
+import { routeItem } from '../route-item/consumer.ts';
+import type { RoutingFacts } from '../route-item/decide.ts';
+import { lockTeams } from '../route-item/load.ts';
+import { decideAfterReferralEnded, decideTransfer, type RoutedItemState } from './decide.ts';
+
+interface LockedItem {
+  state: RoutedItemState;
+  facts: RoutingFacts;
+  address: { postcode: string; houseNumber: number; municipalityCode: string | undefined };
+}
+
+/**
+ * The item as networks last routed it, locked for this transaction: a
+ * decline and an escalation of the same item can arrive at once on
+ * different partitions (referral events are keyed by referral), and only
+ * one of them may decide what happens next.
+ */
+async function lockRoutedItem(tx: Transaction, item: RoutedItem): Promise<LockedItem> {
+  await tx.$queryRaw`SELECT 1 FROM routed_item WHERE item_kind = ${item.kind} AND item_id = ${item.id}::uuid FOR UPDATE`;
+  const row = await tx.routedItem.findUnique({ where: { itemKind_itemId: { itemKind: item.kind, itemId: item.id } } });
+  if (!row) {
+    // Referrals only makes referrals from networks' decisions, so this is a bug or a foreign event:
+    // park it on the dead-letter topic for a person rather than guess.
+    throw new PermanentEventError(`networks never routed ${item.kind} ${item.id}`);
+  }
+  return {
+    state: {
+      item,
+      municipalityCode: row.municipalityCode,
+      neighbourhoodCode: row.neighbourhoodCode,
+      attempt: row.attempt,
+      teamId: row.teamId,
+      excludedTeamIds: row.excludedTeamIds,
+      ruleId: row.ruleId,
+      deadlineWorkingDays: row.deadlineWorkingDays,
+      escalatesOn: row.escalatesOn ? row.escalatesOn.toISOString().slice(0, 10) : null,
+    },
+    facts: row.facts as unknown as RoutingFacts,
+    address: {
+      postcode: row.postcode,
+      houseNumber: row.houseNumber,
+      municipalityCode: row.municipalityCode ?? undefined,
+    },
+  };
+}
+
+/**
+ * A referral ended for its team (declined, expired, transferred, closed):
+ * the team has room for one more. Never below zero: a slot counted before
+ * networks kept count (or freed twice by a bug) must not give a team
+ * negative load and so more than its capacity.
+ */
+async function freeSlot(tx: Transaction, teamId: string): Promise<void> {
+  await tx.team.updateMany({
+    where: { id: teamId, openAssignments: { gt: 0 } },
+    data: { openAssignments: { decrement: 1 } },
+  });
+}
+
+async function queueForCoordinator(
+  tx: Transaction,
+  entry: {
+    municipalityCode: string | null;
+    item: RoutedItem;
+    referralId: string;
+    reason: string;
+    explanation: string;
+    now: Date;
+  },
+): Promise<void> {
+  await tx.coordinatorQueueItem.create({
+    data: {
+      id: randomUUID(),
+      municipalityCode: entry.municipalityCode,
+      itemKind: entry.item.kind,
+      itemId: entry.item.id,
+      referralId: entry.referralId,
+      reason: entry.reason,
+      explanation: entry.explanation.slice(0, 500),
+      queuedAt: entry.now,
+    },
+  });
+}
+
+/**
+ * A decline or an expired deadline: free the team's slot and route the
+ * item again without every team that had it, or hand it to the
+ * coordinator (RoutingFailed `no_team_left`) when no team is left.
+ */
+async function rerouteAfter(
+  ended: { referralId: string; item: RoutedItem; teamId: string; why: 'declined' | 'expired' },
+  context: HandlerContext<Transaction>,
+  eventSource: string,
+): Promise<void> {
+  const { tx } = context;
+  const { state, facts, address } = await lockRoutedItem(tx, ended.item);
+  const next = decideAfterReferralEnded(state, ended);
+  if (next.action !== 'reroute') await freeSlot(tx, ended.teamId);
+  if (next.action === 'none') return;
+  if (next.action === 'to_coordinator') {
+    await tx.routedItem.update({
+      where: { itemKind_itemId: { itemKind: ended.item.kind, itemId: ended.item.id } },
+      data: { teamId: null, attempt: next.round.attempt, excludedTeamIds: next.round.excludedTeamIds },
+    });
+    await queueForCoordinator(tx, {
+      municipalityCode: state.municipalityCode,
+      item: ended.item,
+      referralId: ended.referralId,
+      reason: 'too_many_attempts',
+      explanation: next.explanation,
+      now: new Date(),
+    });
+    return;
+  }
+  await routeItem(facts, address, context, eventSource, next.round, {
+    escalatesOn: state.escalatesOn,
+    lockTeamIds: [ended.teamId],
+  });
+  await freeSlot(tx, ended.teamId);
+}
+
+export const rerouteDeclined = (eventSource: string) =>
+  on<typeof ReferralDeclinedV1, Transaction>(ReferralDeclinedV1, (declined, context) =>
+    rerouteAfter({ ...declined, why: 'declined' }, context, eventSource),
+  );
+
+export const rerouteExpired = (eventSource: string) =>
+  on<typeof ReferralExpiredV1, Transaction>(ReferralExpiredV1, (expired, context) =>
+    rerouteAfter({ ...expired, why: 'expired' }, context, eventSource),
+  );
+
+/**
+ * A transfer goes back through the router: the old team's slot is freed
+ * and, when the new team may take the item, RoutingDecided names it with
+ * the referral id referrals reserved; otherwise the coordinator gets it.
+ */
+export const routeTransfer = (eventSource: string) =>
+  on<typeof ReferralTransferredV1, Transaction>(ReferralTransferredV1, async (transferred, { tx, trace }) => {
+    const now = new Date();
+    const { state } = await lockRoutedItem(tx, transferred.item);
+    await lockTeams(tx, [transferred.teamId, transferred.toTeamId]);
+    await freeSlot(tx, transferred.teamId);
+    const target = await tx.team.findUnique({ where: { id: transferred.toTeamId } });
+    const outcome = decideTransfer({ state, transfer: transferred, target: target ?? undefined, now });
+    const key = { itemKind_itemId: { itemKind: transferred.item.kind, itemId: transferred.item.id } };
+    const decisionId = randomUUID();
+    await tx.routingDecision.create({
+      data: {
+        id: decisionId,
+        itemKind: transferred.item.kind,
+        itemId: transferred.item.id,
+        outcome: outcome.outcome === 'decided' ? 'decided' : 'failed',
+        teamId: outcome.outcome === 'decided' ? outcome.teamId : null,
+        reason: outcome.outcome === 'refused' ? `transfer_${outcome.reason}` : null,
+        explanation: outcome.explanation,
+        decidedAt: now,
+        ruleId: outcome.outcome === 'decided' ? outcome.ruleId : null,
+        attempt: outcome.outcome === 'decided' ? outcome.round.attempt : state.attempt,
+        neighbourhoodCode: state.neighbourhoodCode,
+        municipalityCode: state.municipalityCode,
+      },
+    });
+    if (outcome.outcome === 'refused') {
+      // The old referral ended with the transfer; the item waits for a person instead of a team.
+      await tx.routedItem.update({ where: key, data: { teamId: null, updatedAt: now } });
+      await queueForCoordinator(tx, {
+        municipalityCode: state.municipalityCode,
+        item: transferred.item,
+        referralId: transferred.referralId,
+        reason: 'transfer_refused',
+        explanation: outcome.explanation,
+        now,
+      });
+      return;
+    }
+    await tx.routedItem.update({
+      where: key,
+      data: {
+        teamId: outcome.teamId,
+        attempt: outcome.round.attempt,
+        excludedTeamIds: outcome.round.excludedTeamIds,
+        deadlineWorkingDays: outcome.deadlineWorkingDays,
+        escalatesOn: new Date(`${outcome.escalatesOn}T00:00:00Z`),
+        updatedAt: now,
+      },
+    });
+    await tx.team.update({ where: { id: outcome.teamId }, data: { openAssignments: { increment: 1 } } });
+    await appendToOutbox(tx, [
+      routingEvent(
+        {
+          outcome: 'decided',
+          item: transferred.item,
+          teamId: outcome.teamId,
+          informTeamIds: [],
+          ruleId: outcome.ruleId,
+          neighbourhoodCode: state.neighbourhoodCode ?? '',
+          municipalityCode: state.municipalityCode ?? '',
+          deadline: outcome.deadline,
+          deadlineWorkingDays: outcome.deadlineWorkingDays,
+          escalation: outcome.escalatesOn,
+          passedOver: [],
+          explanation: outcome.explanation,
+        },
+        decisionId,
+        now,
+        { source: eventSource, ...trace },
+        outcome.round,
+        { escalatesOn: outcome.escalatesOn, referralId: outcome.referralId },
+      ),
+    ]);
+  });
+
+/**
+ * Still not accepted at three times the deadline: the coordinator steps in.
+ * The referral stays with its team (it may still accept), so nothing is
+ * routed and no slot is freed.
+ */
+export const escalateToCoordinator = () =>
+  on<typeof ReferralEscalatedV1, Transaction>(ReferralEscalatedV1, async (escalated, { tx }) => {
+    const { state } = await lockRoutedItem(tx, escalated.item);
+    await queueForCoordinator(tx, {
+      municipalityCode: state.municipalityCode,
+      item: escalated.item,
+      referralId: escalated.referralId,
+      reason: 'escalated',
+      explanation: `team ${escalated.teamId} has not accepted the referral by ${escalated.escalatesOn} (deadline ${escalated.deadline})`,
+      now: new Date(),
+    });
+  });
+
+/** The team finished its work: its slot is free for the next item. */
+export const freeSlotOnClose = () =>
+  on<typeof ReferralClosedV1, Transaction>(ReferralClosedV1, async (closed, { tx }) => {
+    await lockTeams(tx, [closed.teamId]);
+    await freeSlot(tx, closed.teamId);
+  });
