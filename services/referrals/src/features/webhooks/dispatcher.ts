@@ -120,7 +120,7 @@ export class WebhookDispatcher {
     this.#inFlight.add(tracked);
   }
 
-  async #claim(limit: number): Promise<ClaimedRow[]> {
+  async #claim(limit: number): Promise<(ClaimedRow & { lease: Date })[]> {
     const now = this.#options.now();
     const lease = new Date(now.getTime() + this.#options.timeoutMs + LEASE_MARGIN_MS);
     const { rows } = await this.#options.pool.query<ClaimedRow>(
@@ -137,10 +137,10 @@ export class WebhookDispatcher {
                 d.attempt_count, d.retry_until, s.url, s.secret`,
       [now, lease, limit],
     );
-    return rows;
+    return rows.map((row) => ({ ...row, lease }));
   }
 
-  async #attempt(row: ClaimedRow): Promise<void> {
+  async #attempt(row: ClaimedRow & { lease: Date }): Promise<void> {
     const body = cloudEventBody({
       eventId: row.event_id,
       eventType: row.event_type,
@@ -169,9 +169,11 @@ export class WebhookDispatcher {
       this.#options.random,
     );
     await this.#options.prisma.$transaction(async (tx) => {
-      // A subscription deleted meanwhile took its deliveries with it: nothing to record.
+      // The outcome decides the state only while the lease is still this
+      // attempt's: a redelivery asked for meanwhile, or another instance that
+      // took over after the lease ran out, is newer and stands.
       const { count } = await tx.webhookDelivery.updateMany({
-        where: { id: row.id },
+        where: { id: row.id, nextAttemptAt: row.lease },
         data: {
           status: next.status,
           attemptCount: { increment: 1 },
@@ -181,7 +183,14 @@ export class WebhookDispatcher {
           ...(next.status === 'delivered' ? { deliveredAt: attemptedAt } : {}),
         },
       });
-      if (count === 0) return;
+      if (count === 0) {
+        const { count: exists } = await tx.webhookDelivery.updateMany({
+          where: { id: row.id },
+          data: { attemptCount: { increment: 1 } },
+        });
+        // A subscription deleted meanwhile took its deliveries with it: nothing to record.
+        if (exists === 0) return;
+      }
       await tx.webhookAttempt.create({
         data: {
           deliveryId: row.id,

@@ -1,0 +1,159 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { nlGovSource } from '@vangnet/contracts/envelope';
+import { RoutingDecidedV2 } from '@vangnet/contracts/networks';
+import { appendToOutbox } from '@vangnet/db/outbox';
+import { outboxMessage } from '@vangnet/messaging/outbox';
+import { createTestDatabase, type TestDatabase } from '@vangnet/testing/database';
+import { testInfrastructure } from '@vangnet/testing/inject';
+import { serviceEnv } from '@vangnet/testing/service-env';
+import { createTestIssuer, type TestIssuer } from '@vangnet/testing/tokens';
+import type { z } from 'zod';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+
+const migrations = path.join(import.meta.dirname, '..', 'prisma', 'migrations');
+
+/**
+ * The referrals app on a database of its own, allowed to call webhooks on
+ * 127.0.0.1 over plain http, with retries milliseconds apart instead of
+ * minutes so a test sees several attempts without waiting.
+ */
+export async function startReferrals(env: Record<string, string> = {}) {
+  const infrastructure = testInfrastructure();
+  const database: TestDatabase = await createTestDatabase(infrastructure.postgresServerUrl, 'referrals', migrations);
+  const issuer: TestIssuer = await createTestIssuer();
+  const app = await buildApp(
+    loadConfig({
+      ...serviceEnv({ infrastructure, databaseUrl: database.url, issuer }),
+      WEBHOOK_ALLOW_LOCAL_HTTP: 'true',
+      WEBHOOK_TIMEOUT_MS: '2000',
+      WEBHOOK_RETRY_INITIAL_MS: '20',
+      WEBHOOK_RETRY_MAX_MS: '100',
+      ...env,
+    }),
+  );
+  await app.ready();
+
+  const token = (kind: 'team' | 'gp' | 'admin', organisationId: string = randomUUID()) =>
+    issuer.sign({ organisationId, kind, scopes: ['referrals:read', 'referrals:write'] });
+
+  const request = (method: 'GET' | 'POST' | 'DELETE', url: string, token: string, body?: unknown) =>
+    app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(body ? { payload: body as object } : {}),
+    });
+
+  return {
+    app,
+    token,
+    request,
+    subscribe: (token: string, body: unknown) => request('POST', '/v1/webhook-subscriptions', token, body),
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export type Referrals = Awaited<ReturnType<typeof startReferrals>>;
+
+/**
+ * Publishes a RoutingDecided through the real broker as networks would:
+ * the app's own relay carries the outbox row onto routing.decisions.v1,
+ * and every consumer group of the app reads it from there.
+ */
+export async function publishRoutingDecided(
+  referrals: Referrals,
+  overrides: Partial<z.infer<typeof RoutingDecidedV2.schema>> = {},
+) {
+  const data = RoutingDecidedV2.schema.parse({
+    decisionId: randomUUID(),
+    item: { kind: 'case', id: randomUUID() },
+    teamId: randomUUID(),
+    informTeamIds: [],
+    ruleId: 'rule-webhook-test',
+    attempt: 1,
+    excludedTeamIds: [],
+    deadline: '2026-12-04',
+    explanation: 'Postcode in the neighbourhood of the team',
+    decidedAt: new Date().toISOString(),
+    ...overrides,
+  });
+  const message = outboxMessage(RoutingDecidedV2, data, {
+    source: nlGovSource('00000000000000000000', 'vangnet-networks'),
+  });
+  await appendToOutbox(referrals.app.prisma, [message]);
+  return { eventId: message.eventId, data };
+}
+
+export interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** The receiver's own check of the Standard Webhooks signature. */
+  verified: boolean;
+}
+
+/**
+ * Checks a request the way a partner would, written from the Standard
+ * Webhooks spec rather than with the service's code: key = base64 after
+ * `whsec_`, HMAC-SHA256 over `id.timestamp.body`, any `v1,` entry of the
+ * space-separated header may match, timestamp within five minutes.
+ */
+export function verifyStandardWebhook(secret: string, headers: IncomingHttpHeaders, body: string): boolean {
+  const id = headers['webhook-id'];
+  const timestamp = headers['webhook-timestamp'];
+  const signatures = headers['webhook-signature'];
+  if (typeof id !== 'string' || typeof timestamp !== 'string' || typeof signatures !== 'string') return false;
+  if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest();
+  return signatures.split(' ').some((entry) => {
+    const [version, signature] = entry.split(',');
+    if (version !== 'v1' || !signature) return false;
+    const given = Buffer.from(signature, 'base64');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+}
+
+/**
+ * A team's system on 127.0.0.1: records every request, verifies it with
+ * the secret once known, and answers 500 to the first `failFirst` requests.
+ */
+export async function startReceiver(options: { failFirst?: number } = {}) {
+  const received: Received[] = [];
+  let secret = '';
+  let failuresLeft = options.failFirst ?? 0;
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      received.push({ headers: request.headers, body, verified: verifyStandardWebhook(secret, request.headers, body) });
+      if (failuresLeft > 0) {
+        failuresLeft -= 1;
+        response.writeHead(500, { 'content-type': 'text/plain' }).end(`temporarily down ${'x'.repeat(1_000)}`);
+      } else {
+        response.writeHead(204).end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/vangnet`,
+    received,
+    useSecret(value: string) {
+      secret = value;
+    },
+    /** From now on answers 204. */
+    recover() {
+      failuresLeft = 0;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,353 @@
+import { randomUUID } from 'node:crypto';
+import { waitFor } from '@vangnet/testing/wait';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebhookDispatcher } from '../src/features/webhooks/dispatcher.ts';
+import { httpSender } from '../src/features/webhooks/sender.ts';
+import { publishRoutingDecided, type Referrals, startReceiver, startReferrals } from './webhook-harness.ts';
+
+let referrals: Referrals;
+const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
+
+beforeAll(async () => {
+  referrals = await startReferrals();
+});
+
+afterAll(async () => {
+  await referrals?.close();
+  await Promise.all(receivers.map((receiver) => receiver.close()));
+});
+
+async function receiver(options: { failFirst?: number } = {}) {
+  const started = await startReceiver(options);
+  receivers.push(started);
+  return started;
+}
+
+/** A team with a subscription to its own receiver. */
+async function subscribedTeam(options: { failFirst?: number; eventTypes?: string[] } = {}) {
+  const teamId = randomUUID();
+  const token = await referrals.token('team', teamId);
+  const endpoint = await receiver(options);
+  const response = await referrals.subscribe(token, {
+    url: endpoint.url,
+    ...(options.eventTypes ? { eventTypes: options.eventTypes } : {}),
+  });
+  expect(response.statusCode).toBe(201);
+  const subscription = response.json();
+  endpoint.useSecret(subscription.secret);
+  return { teamId, token, endpoint, subscription };
+}
+
+const deliveriesOf = async (token: string, subscriptionId: string) => {
+  const response = await referrals.request('GET', `/v1/webhook-subscriptions/${subscriptionId}/deliveries`, token);
+  expect(response.statusCode).toBe(200);
+  return response.json().items as {
+    id: string;
+    eventId: string;
+    status: string;
+    attemptCount: number;
+    lastStatusCode: number | null;
+    nextAttemptAt: string | null;
+    attempts: { statusCode: number | null; outcome: string; responseSnippet: string | null }[];
+  }[];
+};
+
+describe('webhook subscriptions', () => {
+  it('when a team registers an endpoint, then it gets the subscription with a whsec_ secret shown this once', async () => {
+    const token = await referrals.token('team');
+    const created = await referrals.subscribe(token, {
+      url: 'https://crm.team.example/hooks',
+      eventTypes: ['RoutingDecided', 'ReferralAccepted'],
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.headers['cache-control']).toBe('no-store');
+    const body = created.json();
+    expect(body).toEqual({
+      id: expect.any(String),
+      url: 'https://crm.team.example/hooks',
+      eventTypes: ['RoutingDecided', 'ReferralAccepted'],
+      createdAt: expect.any(String),
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
+    });
+
+    const one = await referrals.request('GET', `/v1/webhook-subscriptions/${body.id}`, token);
+    expect(one.statusCode).toBe(200);
+    expect(one.json()).not.toHaveProperty('secret');
+    const list = await referrals.request('GET', '/v1/webhook-subscriptions', token);
+    expect(list.json().items).toEqual([{ ...one.json() }]);
+    expect(JSON.stringify(list.json())).not.toContain(body.secret);
+  });
+
+  it("when another team or a GP practice asks for a team's subscription, then it does not exist for them", async () => {
+    const owner = await referrals.token('team');
+    const { id } = (await referrals.subscribe(owner, { url: 'https://crm.team.example/a' })).json();
+    for (const stranger of [await referrals.token('team'), await referrals.token('gp', `gp-${randomUUID()}`)]) {
+      for (const [method, url] of [
+        ['GET', `/v1/webhook-subscriptions/${id}`],
+        ['GET', `/v1/webhook-subscriptions/${id}/deliveries`],
+        ['DELETE', `/v1/webhook-subscriptions/${id}`],
+      ] as const) {
+        const response = await referrals.request(method, url, stranger);
+        expect(response.statusCode, `${method} ${url}`).toBe(404);
+        expect(response.json().code).toBe('WEBHOOK_SUBSCRIPTION_NOT_FOUND');
+      }
+      expect((await referrals.request('GET', '/v1/webhook-subscriptions', stranger)).json().items).toEqual([]);
+    }
+    expect((await referrals.request('GET', `/v1/webhook-subscriptions/${id}`, owner)).statusCode).toBe(200);
+  });
+
+  it('when a GP practice registers an endpoint, then the subscription is its own', async () => {
+    const practice = await referrals.token('gp', `gp-${randomUUID()}`);
+    const created = await referrals.subscribe(practice, { url: 'https://his.practice.example/vangnet' });
+    expect(created.statusCode).toBe(201);
+    expect((await referrals.request('GET', '/v1/webhook-subscriptions', practice)).json().items).toHaveLength(1);
+  });
+
+  it('when the owner deletes a subscription, then it is gone', async () => {
+    const token = await referrals.token('team');
+    const { id } = (await referrals.subscribe(token, { url: 'https://crm.team.example/b' })).json();
+    expect((await referrals.request('DELETE', `/v1/webhook-subscriptions/${id}`, token)).statusCode).toBe(204);
+    expect((await referrals.request('GET', `/v1/webhook-subscriptions/${id}`, token)).statusCode).toBe(404);
+  });
+
+  it('when the URL is not https, carries credentials, or fields are unknown or wrong, then every one is named', async () => {
+    const token = await referrals.token('team');
+    const response = await referrals.subscribe(token, {
+      url: 'http://user:secret@crm.team.example/hooks',
+      eventTypes: ['RoutingDecided', 'SomethingElse'],
+      active: true,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    const problem = response.json();
+    expect(problem.code).toBe('VALIDATION_FAILED');
+    expect(problem.errors.map((error: { pointer: string }) => error.pointer).sort()).toEqual([
+      '/active',
+      '/eventTypes/1',
+      '/url',
+      '/url',
+    ]);
+    expect(JSON.stringify(problem)).toContain('https_required');
+    expect(JSON.stringify(problem)).toContain('credentials_in_url');
+  });
+
+  it('when a team registers more than ten endpoints, then the eleventh is refused', async () => {
+    const token = await referrals.token('team');
+    for (let index = 0; index < 10; index += 1) {
+      expect((await referrals.subscribe(token, { url: `https://crm.team.example/${index}` })).statusCode).toBe(201);
+    }
+    const refused = await referrals.subscribe(token, { url: 'https://crm.team.example/11' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('WEBHOOK_SUBSCRIPTION_LIMIT');
+  });
+
+  it('when an organisation that is neither a team nor a GP practice subscribes, then it is refused', async () => {
+    const admin = await referrals.token('admin');
+    expect((await referrals.subscribe(admin, { url: 'https://crm.team.example/' })).statusCode).toBe(403);
+  });
+});
+
+describe('webhook delivery', () => {
+  it('when a case is routed to a team, then its receiver gets the decision as a signed CloudEvent; an informed team too; another team nothing', async () => {
+    const chosen = await subscribedTeam();
+    const informed = await subscribedTeam();
+    const bystander = await subscribedTeam();
+
+    const { eventId, data } = await publishRoutingDecided(referrals, {
+      teamId: chosen.teamId,
+      informTeamIds: [informed.teamId],
+    });
+
+    const request = await waitFor(
+      "the chosen team's receiver gets the event",
+      async () => chosen.endpoint.received[0],
+      { timeoutMs: 30_000 },
+    );
+    expect(request.verified).toBe(true);
+    expect(request.headers['content-type']).toBe('application/cloudevents+json');
+    expect(JSON.parse(request.body)).toEqual({
+      specversion: '1.0',
+      id: eventId,
+      source: 'urn:nld:oin:00000000000000000000:systeem:vangnet-networks',
+      type: 'nl.vangnet.networks.RoutingDecided.v2',
+      subject: data.item.id,
+      time: expect.any(String),
+      datacontenttype: 'application/json',
+      data,
+    });
+    const [delivery] = await deliveriesOf(chosen.token, chosen.subscription.id);
+    expect(request.headers['webhook-id']).toBe(delivery?.id);
+
+    const informedRequest = await waitFor('the informed team gets it', async () => informed.endpoint.received[0]);
+    expect(informedRequest.verified).toBe(true);
+    expect(JSON.parse(informedRequest.body).id).toBe(eventId);
+    // Both deliveries of an event commit in one transaction: the bystander's would exist by now.
+    expect(await deliveriesOf(bystander.token, bystander.subscription.id)).toEqual([]);
+    expect(bystander.endpoint.received).toEqual([]);
+
+    await waitFor('the delivery is marked delivered', async () => {
+      const [logged] = await deliveriesOf(chosen.token, chosen.subscription.id);
+      return logged?.status === 'delivered' ? logged : undefined;
+    });
+  });
+
+  it('when a subscription filters on other events, then a routing decision is not delivered to it', async () => {
+    const filtered = await subscribedTeam({ eventTypes: ['ReferralClosed'] });
+    const everything = await subscribedTeam();
+    const { eventId } = await publishRoutingDecided(referrals, {
+      teamId: filtered.teamId,
+      informTeamIds: [everything.teamId],
+    });
+    await waitFor('the unfiltered subscription gets it', async () => everything.endpoint.received[0], {
+      timeoutMs: 30_000,
+    });
+    expect(JSON.parse(everything.endpoint.received[0]?.body ?? '{}').id).toBe(eventId);
+    expect(await deliveriesOf(filtered.token, filtered.subscription.id)).toEqual([]);
+  });
+
+  it('when the receiver fails the first three times, then the event arrives on the fourth attempt with the same webhook-id, and the log shows each attempt', async () => {
+    const team = await subscribedTeam({ failFirst: 3 });
+    const { eventId } = await publishRoutingDecided(referrals, { teamId: team.teamId });
+
+    const delivered = await waitFor(
+      'the delivery succeeds after retries',
+      async () => {
+        const [delivery] = await deliveriesOf(team.token, team.subscription.id);
+        return delivery?.status === 'delivered' ? delivery : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(team.endpoint.received).toHaveLength(4);
+    expect(team.endpoint.received.every((request) => request.verified)).toBe(true);
+    expect(new Set(team.endpoint.received.map((request) => request.headers['webhook-id']))).toEqual(
+      new Set([delivered.id]),
+    );
+    expect(new Set(team.endpoint.received.map((request) => JSON.parse(request.body).id))).toEqual(new Set([eventId]));
+    expect(delivered).toMatchObject({ attemptCount: 4, lastStatusCode: 204, nextAttemptAt: null });
+    expect(delivered.attempts.map((attempt) => attempt.statusCode)).toEqual([204, 500, 500, 500]);
+    expect(delivered.attempts.map((attempt) => attempt.outcome)).toEqual([
+      'delivered',
+      'http_status',
+      'http_status',
+      'http_status',
+    ]);
+    const snippet = delivered.attempts[1]?.responseSnippet ?? '';
+    expect(snippet.startsWith('temporarily down')).toBe(true);
+    expect(snippet.length).toBe(200);
+  });
+
+  it('when the owner asks for a redelivery, then the receiver gets the event again; another team cannot ask', async () => {
+    const team = await subscribedTeam();
+    await publishRoutingDecided(referrals, { teamId: team.teamId });
+    const first = await waitFor(
+      'the first delivery',
+      async () => {
+        const [delivery] = await deliveriesOf(team.token, team.subscription.id);
+        return delivery?.status === 'delivered' ? delivery : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+
+    const stranger = await referrals.token('team');
+    const refused = await referrals.request('POST', `/v1/webhook-deliveries/${first.id}/redeliver`, stranger);
+    expect(refused.statusCode).toBe(404);
+    expect(refused.json().code).toBe('WEBHOOK_DELIVERY_NOT_FOUND');
+
+    const accepted = await referrals.request('POST', `/v1/webhook-deliveries/${first.id}/redeliver`, team.token);
+    expect(accepted.statusCode).toBe(202);
+    expect(accepted.json()).toMatchObject({ id: first.id, status: 'pending' });
+
+    await waitFor('the receiver gets it a second time', async () => team.endpoint.received[1]);
+    const [again, original] = team.endpoint.received.slice().reverse();
+    expect(again?.verified).toBe(true);
+    expect(again?.headers['webhook-id']).toBe(original?.headers['webhook-id']);
+    expect(again?.body).toBe(original?.body);
+    const redelivered = await waitFor('the log shows the second attempt', async () => {
+      const [delivery] = await deliveriesOf(team.token, team.subscription.id);
+      return delivery?.status === 'delivered' && delivery.attemptCount === 2 ? delivery : undefined;
+    });
+    expect(redelivered.attempts).toHaveLength(2);
+  });
+
+  it('when the same event is read twice, then it is delivered once per subscription', async () => {
+    const team = await subscribedTeam();
+    const item = { kind: 'case' as const, id: randomUUID() };
+    const { eventId } = await publishRoutingDecided(referrals, { teamId: team.teamId, item });
+    await waitFor('the delivery', async () => team.endpoint.received[0], { timeoutMs: 30_000 });
+    // A second copy of the same event, as a relay re-publishing after a crash would send it.
+    await referrals.app.pool.query(
+      `INSERT INTO outbox (event_id, topic, message_key, headers, payload)
+       SELECT gen_random_uuid(), topic, message_key, headers, payload FROM outbox WHERE event_id = $1`,
+      [eventId],
+    );
+    // Same item, same key, same partition: once this one arrives, the copy before it was read.
+    const barrier = await publishRoutingDecided(referrals, { teamId: team.teamId, item });
+    await waitFor('the next event on the partition', async () =>
+      team.endpoint.received.find((request) => JSON.parse(request.body).id === barrier.eventId),
+    );
+    const ids = team.endpoint.received.map((request) => JSON.parse(request.body).id);
+    expect(ids).toEqual([eventId, barrier.eventId]);
+    expect((await deliveriesOf(team.token, team.subscription.id)).map((delivery) => delivery.eventId).sort()).toEqual(
+      [eventId, barrier.eventId].sort(),
+    );
+  });
+
+  it('when the receiver keeps failing for 24 hours, then the delivery is marked failed; a redelivery sends it once it is back', async () => {
+    const team = await subscribedTeam({ failFirst: Number.MAX_SAFE_INTEGER });
+    await publishRoutingDecided(referrals, { teamId: team.teamId });
+    await waitFor('a first failed attempt', async () => team.endpoint.received[0], { timeoutMs: 30_000 });
+
+    // A second dispatcher, as another instance would run, whose clock is 25 hours on.
+    const later = new WebhookDispatcher({
+      prisma: referrals.app.prisma,
+      pool: referrals.app.pool,
+      logger: referrals.app.log,
+      send: httpSender(2_000),
+      backoff: { initialMs: 20, maxMs: 100 },
+      timeoutMs: 2_000,
+      now: () => new Date(Date.now() + 25 * 60 * 60 * 1000),
+    });
+    await later.start();
+    try {
+      const failed = await waitFor('the delivery is marked failed', async () => {
+        const [delivery] = await deliveriesOf(team.token, team.subscription.id);
+        return delivery?.status === 'failed' ? delivery : undefined;
+      });
+      expect(failed.nextAttemptAt).toBeNull();
+      expect(failed.lastStatusCode).toBe(500);
+    } finally {
+      await later.stop();
+    }
+    // Every request the receiver saw is in the log (one may still have been in flight when it failed).
+    const failed = await waitFor('every attempt is logged', async () => {
+      const [delivery] = await deliveriesOf(team.token, team.subscription.id);
+      return delivery?.attemptCount === team.endpoint.received.length ? delivery : undefined;
+    });
+    expect(failed.status).toBe('failed');
+    const attemptsWhenFailed = failed.attemptCount;
+
+    team.endpoint.recover();
+    const redeliver = await referrals.request('POST', `/v1/webhook-deliveries/${failed.id}/redeliver`, team.token);
+    expect(redeliver.statusCode).toBe(202);
+    const delivered = await waitFor('the redelivery succeeds', async () => {
+      const [delivery] = await deliveriesOf(team.token, team.subscription.id);
+      return delivery?.status === 'delivered' ? delivery : undefined;
+    });
+    expect(delivered.attemptCount).toBe(attemptsWhenFailed + 1);
+    expect(team.endpoint.received.at(-1)?.verified).toBe(true);
+  });
+
+  it('when a subscription is deleted, then its deliveries go with it and nothing more is sent', async () => {
+    const team = await subscribedTeam({ failFirst: Number.MAX_SAFE_INTEGER });
+    await publishRoutingDecided(referrals, { teamId: team.teamId });
+    await waitFor('a first attempt', async () => team.endpoint.received[0], { timeoutMs: 30_000 });
+    expect(
+      (await referrals.request('DELETE', `/v1/webhook-subscriptions/${team.subscription.id}`, team.token)).statusCode,
+    ).toBe(204);
+    const { rows } = await referrals.app.pool.query(
+      'SELECT count(*)::int AS n FROM webhook_delivery WHERE subscription_id = $1',
+      [team.subscription.id],
+    );
+    expect(rows[0].n).toBe(0);
+  });
+});
