@@ -12,6 +12,7 @@ import { networksErrors } from './errors.ts';
 import { coordinatorQueueRoute } from './features/coordinator-queue/route.ts';
 import { importPostcodesRoute } from './features/import-postcodes/route.ts';
 import { manageAreasRoute } from './features/manage-areas/route.ts';
+import { managePartnersRoute } from './features/manage-partners/route.ts';
 import { manageRulesRoute } from './features/manage-rules/route.ts';
 import { manageTeamsRoute } from './features/manage-teams/route.ts';
 import { simulateRoutingRoute } from './features/simulate-routing/route.ts';
@@ -47,6 +48,7 @@ export async function buildApp(config: NetworksConfig, logger?: Logger) {
   });
   await app.register(manageAreasRoute, { prisma, eventSource });
   await app.register(manageTeamsRoute, { prisma, eventSource });
+  await app.register(managePartnersRoute, { prisma, eventSource });
   await app.register(manageRulesRoute, { prisma });
   await app.register(simulateRoutingRoute, { prisma });
   await app.register(coordinatorQueueRoute, { prisma });

@@ -14,6 +14,9 @@ export const networksErrors = {
   RULE_TEAM_UNKNOWN: { status: 422, title: 'A routing rule names an unknown team' },
   RULE_TEAM_INACTIVE: { status: 422, title: 'A routing rule names an inactive team' },
   RULE_AREA_UNKNOWN: { status: 422, title: 'A routing rule names an area outside the municipality' },
+  PARTNER_NOT_FOUND: { status: 404, title: 'No such partner organisation' },
+  PARTNER_KIND_FIXED: { status: 409, title: 'A partner organisation cannot change its kind' },
+  PARTNER_MUNICIPALITY_UNKNOWN: { status: 422, title: 'A partner names a municipality that does not exist' },
   POSTCODE_MAP_INVALID: { status: 422, title: 'The postcode map has malformed rows; nothing was changed' },
 } satisfies DomainErrorTable;
 

@@ -162,7 +162,13 @@ describe('admin API', () => {
   it('serves the admin API in the OpenAPI document', async () => {
     const response = await networks.app.inject({ method: 'GET', url: '/v1/openapi.json' });
     expect(Object.keys(response.json().paths)).toEqual(
-      expect.arrayContaining(['/v1/routing/simulate', '/v1/coordinator-queue', '/v1/teams', '/v1/postcode-map']),
+      expect.arrayContaining([
+        '/v1/routing/simulate',
+        '/v1/coordinator-queue',
+        '/v1/teams',
+        '/v1/postcode-map',
+        '/v1/partners/{partnerId}',
+      ]),
     );
   });
 });

@@ -8,7 +8,7 @@ import {
   TeamSpecialism,
   Urgency,
 } from '@vangnet/contracts/codes';
-import { RoutedItem } from '@vangnet/contracts/networks';
+import { PartnerKind, RoutedItem } from '@vangnet/contracts/networks';
 import { AmountBand } from '@vangnet/contracts/signals';
 import { z } from 'zod';
 
@@ -156,3 +156,55 @@ export const QueueResponse = z.object({
 });
 
 export const ImportResponse = z.object({ rows: z.number().int() });
+
+export const PartnerParams = z.strictObject({
+  partnerId: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[A-Za-z0-9._:-]+$/, "the `org` claim of the partner's tokens: letters, digits, . _ : -"),
+});
+
+export const PartnerBody = z
+  .strictObject({
+    kind: PartnerKind,
+    oin: z
+      .string()
+      .regex(/^\d{20}$/, 'an OIN is 20 digits')
+      .optional()
+      .describe('Organisatie-identificatienummer, for government bodies and organisations on Digikoppeling.'),
+    kvk: z
+      .string()
+      .regex(/^\d{8}$/, 'a KvK number is 8 digits')
+      .optional()
+      .describe('Kamer van Koophandel number.'),
+    municipalityCodes: z.array(MunicipalityCode).min(1).max(400),
+    signalKinds: z.array(SignalKind).max(20).default([]),
+    active: z.boolean().default(true),
+  })
+  .superRefine((partner, context) => {
+    if ((partner.oin === undefined) === (partner.kvk === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: partner.oin === undefined ? ['oin'] : ['kvk'],
+        message: 'give exactly one register number: `oin` or `kvk`',
+      });
+    }
+  });
+export type PartnerBody = z.infer<typeof PartnerBody>;
+
+export const PartnerListQuery = z.strictObject({
+  municipality: MunicipalityCode.optional().describe('Required for admins; a coordinator sees its own.'),
+});
+
+export const PartnerResponse = z.object({
+  partnerId: z.string(),
+  kind: PartnerKind,
+  oin: z.string().nullable(),
+  kvk: z.string().nullable(),
+  municipalityCodes: z.array(MunicipalityCode),
+  signalKinds: z.array(SignalKind),
+  active: z.boolean(),
+  revision: z.number().int(),
+});
+export const PartnerListResponse = z.object({ partners: z.array(PartnerResponse) });
