@@ -1,3 +1,4 @@
+import { nlGovSource } from '@vangnet/contracts/envelope';
 import { prismaInbox } from '@vangnet/db/inbox';
 import { EventConsumer } from '@vangnet/messaging/consumer';
 import { createServiceApp } from '@vangnet/platform/app';
@@ -5,17 +6,28 @@ import { loggerOptions } from '@vangnet/platform/logging';
 import { messagingPlugin } from '@vangnet/platform/messaging';
 import { createPool, postgresPlugin } from '@vangnet/platform/postgres';
 import pino, { type Logger } from 'pino';
+import { type Clock, systemClock } from './clock.ts';
 import type { ReferralsConfig } from './config.ts';
 import { createPrismaClient } from './db.ts';
 import { referralsErrors } from './errors.ts';
-import { listTeamReferralsRoute } from './features/list-team-referrals/route.ts';
+import { DeadlineTimer } from './features/deadlines/timer.ts';
+import { gpReferralRoutes } from './features/gp-referral/route.ts';
+import { referralActionRoutes } from './features/referral-actions/route.ts';
+import { teamInboxRoutes } from './features/team-inbox/route.ts';
 import { webhookHandlers } from './features/webhooks/consumer.ts';
 import { webhookDispatcherPlugin } from './features/webhooks/plugin.ts';
 import { webhooksRoute } from './features/webhooks/route.ts';
-import { assignmentHandlers } from './integration/consumers.ts';
+import { assignmentHandlers, readModelHandlers } from './integration/consumers.ts';
 
-/** Builds the referrals service; tests call this with their own config. */
-export async function buildApp(config: ReferralsConfig, logger?: Logger) {
+/** What tests replace: the clock that deadlines, escalation and every transition read. */
+export interface AppOptions {
+  clock?: Clock;
+}
+
+/** Builds the referrals service; tests call this with their own config (and clock). */
+export async function buildApp(config: ReferralsConfig, logger?: Logger, options: AppOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const eventSource = nlGovSource(config.ORGANISATION_OIN, 'vangnet-referrals');
   const app = await createServiceApp({
     service: 'referrals',
     title: 'Vangnet referrals API',
@@ -41,6 +53,13 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger) {
       }),
       new EventConsumer({
         kafka: instance.kafka,
+        groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.referrals.read-models`,
+        logger: instance.log,
+        inbox: prismaInbox(prisma),
+        handlers: readModelHandlers,
+      }),
+      new EventConsumer({
+        kafka: instance.kafka,
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.referrals.webhooks`,
         logger: instance.log,
         inbox: prismaInbox(prisma),
@@ -48,12 +67,23 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger) {
       }),
     ],
   });
-  await app.register(listTeamReferralsRoute, { prisma });
+  await app.register(teamInboxRoutes, { prisma, clock });
+  await app.register(referralActionRoutes, { prisma, clock, eventSource });
+  await app.register(gpReferralRoutes, { prisma, clock, eventSource });
+  const deadlines = new DeadlineTimer({
+    prisma,
+    clock,
+    eventSource,
+    intervalMs: config.DEADLINE_POLL_INTERVAL_MS,
+    log: app.log,
+  });
+  app.addHook('onReady', async () => deadlines.start());
+  app.addHook('onClose', async () => deadlines.stop());
   await app.register(webhooksRoute, { prisma, allowLocalHttp: config.WEBHOOK_ALLOW_LOCAL_HTTP });
   await app.register(webhookDispatcherPlugin, {
     prisma,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     backoff: { initialMs: config.WEBHOOK_RETRY_INITIAL_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS },
   });
-  return Object.assign(app, { prisma });
+  return Object.assign(app, { prisma, deadlines });
 }

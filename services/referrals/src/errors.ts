@@ -3,6 +3,20 @@ import type { DomainErrorTable } from '@vangnet/platform/problem';
 /** Every domain error code of the referrals service, with its HTTP meaning. */
 export const referralsErrors = {
   TEAM_NOT_YOURS: { status: 403, title: 'A team sees only its own referrals' },
+  REFERRAL_NOT_FOUND: { status: 404, title: 'No such referral' },
+  SUBJECT_NOT_FOUND: { status: 404, title: 'No personal details for this caller' },
+  REFERRAL_TRANSITION_NOT_ALLOWED: {
+    status: 409,
+    title: 'This action is not allowed in the referral’s current status',
+  },
+  REFERRAL_NOT_ESCALATABLE: { status: 409, title: 'Only a routed referral is escalated, once' },
+  CONTACT_DATE_IN_FUTURE: { status: 400, title: 'A contact attempt cannot lie in the future' },
+  TRANSFER_TO_SAME_TEAM: { status: 422, title: 'The referral is already with this team' },
+  TRANSFER_TEAM_UNKNOWN: { status: 422, title: 'No active team with this id is known' },
+  TRANSFER_OTHER_MUNICIPALITY: { status: 422, title: 'A referral moves only to a team of the same municipality' },
+  REFERRAL_CONSENT_REQUIRED: { status: 400, title: 'A GP referral needs the patient’s consent' },
+  REFERRAL_INVALID: { status: 400, title: 'The referral breaks an intake rule' },
+  INVALID_CURSOR: { status: 400, title: 'The cursor is not one this API handed out' },
   WEBHOOK_SUBSCRIPTION_NOT_FOUND: { status: 404, title: 'No such webhook subscription' },
   WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, title: 'No such webhook delivery' },
   WEBHOOK_SUBSCRIPTION_LIMIT: { status: 409, title: 'Too many webhook subscriptions' },

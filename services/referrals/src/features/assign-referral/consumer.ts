@@ -2,31 +2,75 @@ import { randomUUID } from 'node:crypto';
 import { RoutingDecidedV2 } from '@vangnet/contracts/networks';
 import { on } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../../db.ts';
+import { escalationDateOf, timersOf } from './decide.ts';
 import { routingDecidedV1ToV2 } from './upcasters.ts';
 
+const asDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
+
 /**
- * A routing decision becomes a referral in the team's inbox. The inbox makes
- * a redelivered event a no-op; the unique decision id also guards a replayed
- * dead letter or a second consumer group by mistake. Decisions published
- * as v1 arrive here as v2 through the upcaster beside this file.
+ * A routing decision becomes a referral in the team's inbox, and a
+ * read-only notice in the inbox of every team the rule says to inform. The
+ * inbox makes a redelivered event a no-op; the unique decision id (and the
+ * reserved referral id of a transfer) also guard a replayed dead letter.
+ * Decisions published as v1 arrive here as v2 through the upcaster beside
+ * this file.
  */
 export const assignReferral = on<typeof RoutingDecidedV2, Transaction>(
   RoutingDecidedV2,
   async (decision, { tx }) => {
-    await tx.referral.upsert({
-      where: { decisionId: decision.decisionId },
-      update: {},
-      create: {
-        id: randomUUID(),
-        decisionId: decision.decisionId,
-        teamId: decision.teamId,
-        itemKind: decision.item.kind,
-        itemId: decision.item.id,
-        status: 'routed',
-        deadline: new Date(`${decision.deadline}T00:00:00Z`),
-        explanation: decision.explanation,
+    const earlier = await tx.referral.findFirst({
+      where: { itemId: decision.item.id },
+      orderBy: { createdAt: 'asc' },
+      select: { escalatesOn: true },
+    });
+    const escalatesOn = escalationDateOf(decision, earlier?.escalatesOn.toISOString().slice(0, 10));
+    const { expiresAt, escalatesAt } = timersOf(decision.deadline, escalatesOn);
+    const urgency =
+      decision.item.kind === 'referral_request'
+        ? (await tx.referralRequest.findUnique({ where: { id: decision.item.id }, select: { urgency: true } }))?.urgency
+        : (await tx.itemUrgency.findUnique({ where: { itemId: decision.item.id }, select: { urgency: true } }))
+            ?.urgency;
+    const id = decision.referralId ?? randomUUID();
+    // ON CONFLICT covers both the decision id and a reserved referral id already used.
+    const created = await tx.$executeRaw`
+      INSERT INTO referral (id, decision_id, team_id, item_kind, item_id, status, deadline, escalates_on, expires_at,
+                            escalates_at, attempt, rule_id, neighbourhood_code, urgency, explanation, created_at,
+                            updated_at)
+      VALUES (${id}::uuid, ${decision.decisionId}::uuid, ${decision.teamId}::uuid, ${decision.item.kind},
+              ${decision.item.id}::uuid, 'routed', ${asDate(decision.deadline)}::date, ${asDate(escalatesOn)}::date,
+              ${expiresAt}, ${escalatesAt}, ${decision.attempt}, ${decision.ruleId}, ${decision.neighbourhoodCode ?? null},
+              ${urgency ?? null}, ${decision.explanation}, now(), now())
+      ON CONFLICT DO NOTHING`;
+    if (created === 0) return;
+    await tx.referralHistory.create({
+      data: {
+        referralId: id,
+        action: 'route',
+        fromStatus: null,
+        toStatus: 'routed',
+        code: decision.ruleId.slice(0, 100),
+        actorKind: 'router',
+        actorId: decision.decisionId,
+        at: new Date(decision.decidedAt),
       },
     });
+    for (const teamId of new Set(decision.informTeamIds)) {
+      if (teamId === decision.teamId) continue;
+      await tx.referralNotice.createMany({
+        data: [
+          {
+            id: randomUUID(),
+            decisionId: decision.decisionId,
+            teamId,
+            itemKind: decision.item.kind,
+            itemId: decision.item.id,
+            assignedTeamId: decision.teamId,
+            neighbourhoodCode: decision.neighbourhoodCode ?? null,
+          },
+        ],
+        skipDuplicates: true,
+      });
+    }
   },
   { upcasters: [routingDecidedV1ToV2] },
 );

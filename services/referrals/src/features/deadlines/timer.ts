@@ -1,0 +1,95 @@
+import type { OutboxContext } from '@vangnet/messaging/outbox';
+import type { Logger } from 'pino';
+import type { Clock } from '../../clock.ts';
+import type { PrismaClient, Transaction } from '../../db.ts';
+import { applyAction } from '../lifecycle/apply.ts';
+import type { Actor } from '../lifecycle/decide.ts';
+
+const timer: Actor = { kind: 'timer', id: 'deadline-timer' };
+const BATCH = 50;
+
+export interface DeadlineTimerOptions {
+  prisma: PrismaClient;
+  clock: Clock;
+  eventSource: string;
+  intervalMs: number;
+  log: Logger | { warn: Logger['warn']; error: Logger['error'] };
+}
+
+/**
+ * Expires and escalates referrals on time. The timers are columns of the
+ * referral (`escalates_at`, `expires_at`), so they survive restarts and need
+ * nothing in memory; each due referral is taken with FOR UPDATE SKIP LOCKED,
+ * so several instances share the work and none waits on another's rows.
+ * Each referral is handled in its own transaction with its event, through
+ * the same lifecycle as a person's action (a team accepting at the same
+ * moment wins or loses cleanly on the row lock).
+ */
+export class DeadlineTimer {
+  readonly #options: DeadlineTimerOptions;
+  #timeout: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> | undefined;
+  #stopped = true;
+
+  constructor(options: DeadlineTimerOptions) {
+    this.#options = options;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timeout);
+    await this.#running;
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    this.#timeout = setTimeout(() => {
+      this.#running = this.runDue()
+        .catch((error: unknown) => this.#options.log.error({ err: error }, 'deadline timer run failed'))
+        .finally(() => this.#schedule());
+    }, this.#options.intervalMs);
+    this.#timeout.unref();
+  }
+
+  /**
+   * Handles every timer due at the clock's now: escalations first (a
+   * referral still routed on its escalation date), then expiries. Returns
+   * what it did; tests call it after moving the clock.
+   */
+  async runDue(): Promise<{ escalated: string[]; expired: string[] }> {
+    const now = this.#options.clock();
+    const escalated = await this.#drain(now, 'escalate');
+    const expired = await this.#drain(now, 'expire');
+    return { escalated, expired };
+  }
+
+  async #drain(now: Date, action: 'escalate' | 'expire'): Promise<string[]> {
+    const done: string[] = [];
+    for (;;) {
+      const ids = await this.#options.prisma.$transaction(async (tx: Transaction) => {
+        const due =
+          action === 'escalate'
+            ? await tx.$queryRaw<{ id: string }[]>`
+                SELECT id::text FROM referral
+                 WHERE status = 'routed' AND escalated_at IS NULL AND escalates_at <= ${now}
+                 ORDER BY escalates_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`
+            : await tx.$queryRaw<{ id: string }[]>`
+                SELECT id::text FROM referral
+                 WHERE status = 'routed' AND expires_at <= ${now}
+                 ORDER BY expires_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
+        const context: OutboxContext = { source: this.#options.eventSource };
+        for (const { id } of due) {
+          await applyAction(tx, { referralId: id }, { action }, timer, now, context);
+        }
+        return due.map(({ id }) => id);
+      });
+      done.push(...ids);
+      if (ids.length < BATCH) return done;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import type { AgeBand } from '@vangnet/contracts/codes';
+import type { GpReferralRequest } from '@vangnet/contracts/http/referrals';
+import { DomainError, type InvalidField } from '@vangnet/platform/problem';
+import { amsterdamDate } from '@vangnet/platform/working-days';
+
+/** The purpose a patient must have consented to for a GP referral to exist at all. */
+export const REQUIRED_PURPOSE = 'referral_to_welfare_coach';
+/** Clocks of GP systems drift; a consent "recorded" minutes ahead of ours is not a lie. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/** Age as a band on the day of the request, never the birth date itself (what the event carries). */
+export function ageBandOn(dateOfBirth: string, today: string): AgeBand {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  const age = ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+  if (age < 12) return 'under_12';
+  if (age < 18) return '12_to_17';
+  if (age < 27) return '18_to_26';
+  if (age < 67) return '27_to_66';
+  return '67_and_over';
+}
+
+/**
+ * The rules a GP referral must meet beyond its shape. No consent, no
+ * referral: consent missing, refused or not given for the referral itself
+ * is refused with REFERRAL_CONSENT_REQUIRED, so a practice system can tell
+ * it apart from a typo. Returns the age band the event carries.
+ */
+export function validateGpReferral(request: GpReferralRequest, now: Date): { ageBand: AgeBand } {
+  const consent = request.consent;
+  const consentIssues: InvalidField[] = [];
+  if (!consent) {
+    consentIssues.push({ in: 'body', pointer: '/consent', code: 'required', detail: 'record the patient’s consent' });
+  } else {
+    if (!consent.given) {
+      consentIssues.push({
+        in: 'body',
+        pointer: '/consent/given',
+        code: 'consent_not_given',
+        detail: 'the patient did not consent; the referral cannot be made',
+      });
+    }
+    if (!consent.purposes.includes(REQUIRED_PURPOSE)) {
+      consentIssues.push({
+        in: 'body',
+        pointer: '/consent/purposes',
+        code: 'purpose_missing',
+        detail: `the consent must cover ${REQUIRED_PURPOSE}`,
+      });
+    }
+  }
+  if (consentIssues.length > 0) {
+    throw new DomainError('REFERRAL_CONSENT_REQUIRED', 'a GP referral needs the patient’s consent', consentIssues);
+  }
+
+  const today = amsterdamDate(now);
+  const issues: InvalidField[] = [];
+  if (consent && Date.parse(consent.recordedAt) > now.getTime() + CLOCK_SKEW_MS) {
+    issues.push({
+      in: 'body',
+      pointer: '/consent/recordedAt',
+      code: 'in_future',
+      detail: 'consent is recorded before the referral',
+    });
+  }
+  const dateOfBirth = request.patient.dateOfBirth;
+  if (dateOfBirth > today) {
+    issues.push({
+      in: 'body',
+      pointer: '/patient/dateOfBirth',
+      code: 'in_future',
+      detail: 'a date of birth lies in the past',
+    });
+  } else if (Number(today.slice(0, 4)) - Number(dateOfBirth.slice(0, 4)) > 125) {
+    issues.push({
+      in: 'body',
+      pointer: '/patient/dateOfBirth',
+      code: 'implausible',
+      detail: 'more than 125 years ago',
+    });
+  }
+  if (issues.length > 0) throw new DomainError('REFERRAL_INVALID', 'the referral breaks an intake rule', issues);
+  return { ageBand: ageBandOn(dateOfBirth, today) };
+}
