@@ -14,6 +14,8 @@ import { listSignalsRoute } from './features/list-signals/route.ts';
 import { monitorRoute } from './features/monitor/route.ts';
 import { receiveSignalRoute } from './features/receive-signal/route.ts';
 import { receiveSignalBatchRoute } from './features/receive-signal-batch/route.ts';
+import { SignalFileJob } from './features/receive-signal-file/job.ts';
+import { receiveSignalFileRoute } from './features/receive-signal-file/route.ts';
 import { caseFeedbackHandlers } from './integration/consumers.ts';
 
 /** Builds the signals service; tests call this with their own config and `inject`. */
@@ -54,8 +56,22 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
   };
   await app.register(receiveSignalRoute, intake);
   await app.register(receiveSignalBatchRoute, intake);
+  const fileJob = new SignalFileJob(intake, app.log as Logger, {
+    chunkRows: config.SIGNAL_FILE_CHUNK_ROWS,
+    leaseSeconds: 60,
+    pollMs: config.SIGNAL_FILE_POLL_MS,
+  });
+  await app.register(receiveSignalFileRoute, {
+    prisma,
+    pool,
+    limits: { maxBytes: config.SIGNAL_FILE_MAX_BYTES, maxRows: config.SIGNAL_FILE_MAX_ROWS },
+    onStaged: () => fileJob.wake(),
+  });
+  // Started when the app is ready (so a restart resumes staged files), stopped before the pool closes.
+  app.addHook('onReady', async () => fileJob.start());
+  app.addHook('preClose', async () => fileJob.stop());
   await app.register(getSignalRoute, { prisma });
   await app.register(listSignalsRoute, { prisma });
   await app.register(monitorRoute, { prisma });
-  return Object.assign(app, { prisma });
+  return Object.assign(app, { prisma, fileJob });
 }

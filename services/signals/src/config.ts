@@ -12,6 +12,18 @@ export const SignalsConfig = z.object({
   SIGNAL_THRESHOLD_EUROS: z.coerce.number().min(0).max(100_000).default(75),
   /** Signals for one household within this many months of its case's last signal join that case. */
   CASE_MATCHING_PERIOD_MONTHS: z.coerce.number().int().min(1).max(36).default(3),
+  /** Largest CSV file delivery: a 100,000-row export is about 25 MB. */
+  SIGNAL_FILE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3)
+    .default(200 * 1024 ** 2),
+  SIGNAL_FILE_MAX_ROWS: z.coerce.number().int().min(1).max(5_000_000).default(500_000),
+  /** Rows the file job takes in per transaction. */
+  SIGNAL_FILE_CHUNK_ROWS: z.coerce.number().int().min(1).max(5_000).default(1_000),
+  /** How often an idle file job looks for work another instance staged or a crashed one left. */
+  SIGNAL_FILE_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
 });
 export type SignalsConfig = z.infer<typeof SignalsConfig>;
 

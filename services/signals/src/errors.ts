@@ -12,6 +12,11 @@ export const signalsErrors = {
   SIGNAL_BATCH_TOO_LARGE: { status: 413, title: 'A batch holds at most 1,000 signals' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used for another request' },
   IDEMPOTENCY_KEY_IN_PROGRESS: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
+  SIGNAL_FILE_MALFORMED: { status: 400, title: 'The file cannot be read as CSV' },
+  SIGNAL_FILE_COLUMNS_INVALID: { status: 400, title: 'The header row names unknown, repeated or too few columns' },
+  SIGNAL_FILE_EMPTY: { status: 400, title: 'The file holds no header or no data rows' },
+  SIGNAL_FILE_TOO_LARGE: { status: 413, title: 'The file is over the size or row limit' },
+  SIGNAL_FILE_NOT_FOUND: { status: 404, title: 'No such file delivery' },
   INVALID_CURSOR: { status: 400, title: 'The cursor is not one this API handed out' },
 } satisfies DomainErrorTable;
 

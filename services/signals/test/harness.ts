@@ -44,6 +44,13 @@ export async function startSignals(env: Record<string, string> = {}) {
     token,
     request,
     post: (body: unknown, token: string) => request('POST', '/v1/signals', token, body),
+    postFile: (csv: string | Buffer, token: string, headers: Record<string, string> = {}) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/signal-files',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv', ...headers },
+        payload: csv,
+      }),
     async close() {
       await app.close();
       await database.drop();

@@ -23,14 +23,14 @@ export interface IntakeDeps {
 }
 
 // Namespaces the household locks from the relay's and the migrator's advisory locks.
-const HOUSEHOLD_LOCK_NAMESPACE = 7362;
+export const HOUSEHOLD_LOCK_NAMESPACE = 7362;
 
 const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 const asDate = (iso: string | null) => (iso ? new Date(`${iso}T00:00:00Z`) : null);
 
-function signalRow(signal: AcceptedSignal) {
+export function signalRow(signal: AcceptedSignal) {
   return {
     ...signal,
     preconditions: signal.preconditions ?? Prisma.DbNull,
