@@ -191,6 +191,48 @@ describe('webhook delivery', () => {
     });
   });
 
+  it('when a GP request is routed, then the practice that made it hears, and another practice nothing', async () => {
+    const practiceId = `gp-${randomUUID()}`;
+    const practice = await referrals.token('gp', practiceId);
+    const practiceEndpoint = await receiver();
+    const subscription = (await referrals.subscribe(practice, { url: practiceEndpoint.url })).json();
+    practiceEndpoint.useSecret(subscription.secret);
+    const otherPractice = await referrals.token('gp', `gp-${randomUUID()}`);
+    const otherEndpoint = await receiver();
+    const otherSubscription = (await referrals.subscribe(otherPractice, { url: otherEndpoint.url })).json();
+
+    const referral = await referrals.request('POST', '/v1/referrals', practice, {
+      patient: {
+        givenName: 'Jan',
+        familyName: 'Jansen',
+        dateOfBirth: '1950-03-14',
+        address: { postcode: '9901AB', houseNumber: 3 },
+      },
+      concern: { codes: ['loneliness'] },
+      urgency: 'regular',
+      referrer: { name: 'Dr. de Boer', role: 'gp', phone: '0201234567' },
+      consent: {
+        given: true,
+        recordedBy: 'Dr. de Boer',
+        recordedAt: new Date(Date.now() - 3_600_000).toISOString(),
+        purposes: ['referral_to_welfare_coach', 'feedback_to_referrer'],
+      },
+    });
+    expect(referral.statusCode).toBe(201);
+    const { eventId, data } = await publishRoutingDecided(referrals, {
+      item: { kind: 'referral_request', id: referral.json().id },
+    });
+
+    const request = await waitFor('the practice hears', async () => practiceEndpoint.received[0], {
+      timeoutMs: 30_000,
+    });
+    expect(request.verified).toBe(true);
+    expect(JSON.parse(request.body)).toMatchObject({ id: eventId, data });
+    // Not a name, date of birth or address of the patient in what went out.
+    expect(request.body).not.toMatch(/Jansen|1950-03-14|9901AB/);
+    expect(await deliveriesOf(otherPractice, otherSubscription.id)).toEqual([]);
+  });
+
   it('when a subscription filters on other events, then a routing decision is not delivered to it', async () => {
     const filtered = await subscribedTeam({ eventTypes: ['ReferralClosed'] });
     const everything = await subscribedTeam();

@@ -34,12 +34,14 @@ describe('the webhook group reads every published version of the events it deliv
       const tx = {
         webhookSubscription: { findMany: vi.fn(async () => [{ id: 'subscription', eventTypes: [] }]) },
         webhookDelivery: { createMany },
+        referralRequest: { findUnique: vi.fn(async () => ({ gpOrganisationId: 'gp-practice' })) },
       } as unknown as Transaction;
       await decoded.handler.handle(decoded.data, { tx, event: decoded.attributes, trace: {} });
 
-      const concernsATeam = current.name !== 'RoutingFailed';
-      expect(createMany).toHaveBeenCalledTimes(concernsATeam ? 1 : 0);
-      if (concernsATeam) {
+      const item = (decoded.data as { item: { kind: string } }).item;
+      const concernsSomeone = current.name !== 'RoutingFailed' || item.kind === 'referral_request';
+      expect(createMany).toHaveBeenCalledTimes(concernsSomeone ? 1 : 0);
+      if (concernsSomeone) {
         expect(createMany).toHaveBeenCalledWith({
           data: [
             expect.objectContaining({ eventType: current.type, data: decoded.data, eventId: decoded.attributes.id }),

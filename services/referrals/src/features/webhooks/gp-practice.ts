@@ -2,11 +2,15 @@ import type { Transaction } from '../../db.ts';
 
 /**
  * The GP practice (its organisation id, as in its token) that made a
- * referral request. GP requests are stored by the GP-referrals feature of
- * this service; until that store exists this finds none, so events about a
- * GP request reach no practice yet. The webhook feature depends on nothing
- * else of that feature: replace the body with its lookup.
+ * referral request, from the request the GP-referrals feature stored. The
+ * request row is written before ReferralRequested is published, so any
+ * event about the request finds it; a request deleted by retention has no
+ * practice left to tell.
  */
-export async function gpPracticeOfRequest(_tx: Transaction, _requestId: string): Promise<string | undefined> {
-  return undefined;
+export async function gpPracticeOfRequest(tx: Transaction, requestId: string): Promise<string | undefined> {
+  const request = await tx.referralRequest.findUnique({
+    where: { id: requestId },
+    select: { gpOrganisationId: true },
+  });
+  return request?.gpOrganisationId;
 }
