@@ -16,6 +16,7 @@ import { receiveSignalRoute } from './features/receive-signal/route.ts';
 import { receiveSignalBatchRoute } from './features/receive-signal-batch/route.ts';
 import { SignalFileJob } from './features/receive-signal-file/job.ts';
 import { receiveSignalFileRoute } from './features/receive-signal-file/route.ts';
+import { RetentionJob } from './features/retention/job.ts';
 import { caseFeedbackHandlers } from './integration/consumers.ts';
 
 /** Builds the signals service; tests call this with their own config and `inject`. */
@@ -70,8 +71,20 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
   // Started when the app is ready (so a restart resumes staged files), stopped before the pool closes.
   app.addHook('onReady', async () => fileJob.start());
   app.addHook('preClose', async () => fileJob.stop());
+  const retention = new RetentionJob(
+    prisma,
+    {
+      unmatchedMonths: config.RETENTION_UNMATCHED_MONTHS,
+      openCaseMonths: config.RETENTION_OPEN_CASE_MONTHS,
+      closedCaseMonths: config.RETENTION_CLOSED_CASE_MONTHS,
+    },
+    app.log as Logger,
+    config.RETENTION_INTERVAL_MINUTES * 60_000,
+  );
+  app.addHook('onReady', async () => retention.start());
+  app.addHook('preClose', async () => retention.stop());
   await app.register(getSignalRoute, { prisma });
   await app.register(listSignalsRoute, { prisma });
   await app.register(monitorRoute, { prisma });
-  return Object.assign(app, { prisma, fileJob });
+  return Object.assign(app, { prisma, fileJob, retention });
 }

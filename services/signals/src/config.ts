@@ -23,6 +23,12 @@ export const SignalsConfig = z.object({
   /** Rows the file job takes in per transaction. */
   SIGNAL_FILE_CHUNK_ROWS: z.coerce.number().int().min(1).max(5_000).default(1_000),
   /** How often an idle file job looks for work another instance staged or a crashed one left. */
+  /** Retention terms in months (no statutory figure; defaults from a municipal example, see DOMAIN.md). */
+  RETENTION_UNMATCHED_MONTHS: z.coerce.number().int().min(1).max(120).default(6),
+  RETENTION_OPEN_CASE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  RETENTION_CLOSED_CASE_MONTHS: z.coerce.number().int().min(1).max(120).default(18),
+  /** How often the retention job runs; 0 switches the schedule off (run it on demand). */
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   SIGNAL_FILE_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
 });
 export type SignalsConfig = z.infer<typeof SignalsConfig>;

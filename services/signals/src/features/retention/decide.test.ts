@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { defaultRetentionTerms, monthsBefore, retentionCutoffs, signalCategories } from './decide.ts';
+
+describe('retention terms', () => {
+  it('defaults to 6 months unmatched, 12 open, 18 after closure', () => {
+    expect(defaultRetentionTerms).toEqual({ unmatchedMonths: 6, openCaseMonths: 12, closedCaseMonths: 18 });
+  });
+
+  it('cuts off whole calendar months back, keeping the time of day', () => {
+    const cutoffs = retentionCutoffs(new Date('2027-05-29T03:00:00Z'), defaultRetentionTerms);
+    expect(cutoffs).toEqual({
+      unmatched_signal: new Date('2026-11-29T03:00:00Z'),
+      open_case_inactive: new Date('2026-05-29T03:00:00Z'),
+      closed_case: new Date('2025-11-29T03:00:00Z'),
+    });
+  });
+
+  it('clamps to the last day of a shorter month', () => {
+    expect(monthsBefore(new Date('2026-08-31T12:00:00Z'), 6)).toEqual(new Date('2026-02-28T12:00:00Z'));
+    expect(monthsBefore(new Date('2028-08-31T12:00:00Z'), 6)).toEqual(new Date('2028-02-29T12:00:00Z'));
+  });
+});
+
+describe('what the audit names', () => {
+  const nothing = {
+    hasName: false,
+    hasDateOfBirth: false,
+    hasPhone: false,
+    hasEmail: false,
+    hasArrears: false,
+    hasPreconditions: false,
+    crisis: false,
+    hasAbsence: false,
+  };
+
+  it('a bare signal still held an address and the partner reference', () => {
+    expect(signalCategories(nothing)).toEqual(['address', 'partner_reference']);
+  });
+
+  it('a full rent signal names every category it held', () => {
+    expect(
+      signalCategories({ ...nothing, hasName: true, hasPhone: true, hasArrears: true, hasPreconditions: true }),
+    ).toEqual(['name', 'phone', 'address', 'partner_reference', 'arrears', 'landlord_preconditions']);
+  });
+});
