@@ -27,7 +27,26 @@ export interface ActionDeps {
 }
 
 const ReferralParams = z.strictObject({ teamId: z.uuid(), referralId: z.uuid() });
-const EmptyBody = z.strictObject({}).optional();
+/**
+ * Accept takes no body. A body with fields is refused like any unknown
+ * field (a client sending a reason to accept expects it to be kept).
+ */
+async function noFields(request: { body: unknown }) {
+  const fields = request.body && typeof request.body === 'object' ? Object.keys(request.body) : [];
+  if (fields.length === 0) return;
+  throw new ProblemError({
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    title: 'The request is invalid',
+    detail: `body has ${fields.length} invalid field(s); see errors`,
+    errors: fields.map((field) => ({
+      in: 'body',
+      pointer: `/${field}`,
+      code: 'unknown_field',
+      detail: 'unknown field; this API rejects fields it does not know rather than dropping them',
+    })),
+  });
+}
 const teamWriters = authenticate({ kinds: ['team'], scope: scopes.referralsWrite });
 
 const actorOf = (principal: Principal): Actor => ({
@@ -81,10 +100,10 @@ export const referralActionRoutes: FastifyPluginAsyncZod<ActionDeps> = async (ap
     '/v1/teams/:teamId/referrals/:referralId/accept',
     {
       onRequest: teamWriters,
+      preValidation: noFields,
       schema: {
         ...common,
         summary: 'Accept a routed referral',
-        body: EmptyBody,
         response: { 200: ReferralDetail },
       },
     },
