@@ -9,6 +9,8 @@ import pino, { type Logger } from 'pino';
 import type { SignalsConfig } from './config.ts';
 import { createPrismaClient } from './db.ts';
 import { signalsErrors } from './errors.ts';
+import { caseAccessHandlers } from './features/case-access/consumer.ts';
+import { caseSubjectRoute } from './features/case-subject/route.ts';
 import { getSignalRoute } from './features/get-signal/route.ts';
 import { listSignalsRoute } from './features/list-signals/route.ts';
 import { monitorRoute } from './features/monitor/route.ts';
@@ -44,6 +46,13 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
         logger: instance.log,
         inbox: prismaInbox(prisma),
         handlers: caseFeedbackHandlers(eventSource),
+      }),
+      new EventConsumer({
+        kafka: instance.kafka,
+        groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.signals.case-access`,
+        logger: instance.log,
+        inbox: prismaInbox(prisma),
+        handlers: caseAccessHandlers(),
       }),
     ],
   });
@@ -83,6 +92,7 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
   );
   app.addHook('onReady', async () => retention.start());
   app.addHook('preClose', async () => retention.stop());
+  await app.register(caseSubjectRoute, { prisma });
   await app.register(getSignalRoute, { prisma });
   await app.register(listSignalsRoute, { prisma });
   await app.register(monitorRoute, { prisma });

@@ -17,6 +17,7 @@ export const signalsErrors = {
   SIGNAL_FILE_EMPTY: { status: 400, title: 'The file holds no header or no data rows' },
   SIGNAL_FILE_TOO_LARGE: { status: 413, title: 'The file is over the size or row limit' },
   SIGNAL_FILE_NOT_FOUND: { status: 404, title: 'No such file delivery' },
+  CASE_NOT_FOUND: { status: 404, title: 'No such case among your referrals' },
   INVALID_CURSOR: { status: 400, title: 'The cursor is not one this API handed out' },
 } satisfies DomainErrorTable;
 

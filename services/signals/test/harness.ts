@@ -24,6 +24,10 @@ export async function startSignals(env: Record<string, string> = {}) {
     organisationId = `${kind}-${randomUUID()}`,
   ) => issuer.sign({ organisationId, kind, scopes: ['signals:write', 'signals:read'] });
 
+  /** A team's token: its organisation id is the team id (a uuid). */
+  const teamToken = (teamId: string = randomUUID()) =>
+    issuer.sign({ organisationId: teamId, kind: 'team', scopes: ['referrals:read', 'referrals:write'] });
+
   const request = (
     method: 'GET' | 'POST',
     url: string,
@@ -42,6 +46,7 @@ export async function startSignals(env: Record<string, string> = {}) {
     app,
     issuer,
     token,
+    teamToken,
     request,
     post: (body: unknown, token: string) => request('POST', '/v1/signals', token, body),
     postFile: (csv: string | Buffer, token: string, headers: Record<string, string> = {}) =>

@@ -87,9 +87,22 @@ describe('retention', () => {
           term: 'open_case_inactive',
           term_months: 12,
         }),
-        expect.objectContaining({ record_kind: 'household_case', record_id: staleOpen.caseId, term: 'open_case_inactive' }),
-        expect.objectContaining({ record_kind: 'signal', record_id: oldClosed.id, term: 'closed_case', term_months: 18 }),
-        expect.objectContaining({ record_kind: 'household_case', record_id: oldClosed.caseId, categories: ['address'] }),
+        expect.objectContaining({
+          record_kind: 'household_case',
+          record_id: staleOpen.caseId,
+          term: 'open_case_inactive',
+        }),
+        expect.objectContaining({
+          record_kind: 'signal',
+          record_id: oldClosed.id,
+          term: 'closed_case',
+          term_months: 18,
+        }),
+        expect.objectContaining({
+          record_kind: 'household_case',
+          record_id: oldClosed.caseId,
+          categories: ['address'],
+        }),
       ]),
     );
     expect(audit).toHaveLength(5);

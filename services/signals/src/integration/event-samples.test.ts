@@ -5,7 +5,7 @@ import { CaseClosedV1 } from '@vangnet/contracts/signals';
 import { decodeEvent } from '@vangnet/messaging/consumer';
 import { describe, expect, it, vi } from 'vitest';
 import type { Transaction } from '../db.ts';
-import { caseFeedbackHandlers } from './consumers.ts';
+import { caseAccessHandlers, caseFeedbackHandlers } from './consumers.ts';
 
 /**
  * Every stored sample of every event signals consumes, in every version ever
@@ -70,4 +70,51 @@ describe('signals reads every published version of the events it consumes', () =
       result: 'follow_up_non_financial',
     });
   });
+});
+
+describe('the case-access read model reads every published version of the events it consumes', () => {
+  const accessHandlers = caseAccessHandlers();
+  const names = new Set(accessHandlers.map(({ definition }) => `${definition.domain}.${definition.name}`));
+  const accessSamples = readSamples().filter((sample) => {
+    const definition = eventDefinitionOf(sample.type);
+    return definition && names.has(`${definition.domain}.${definition.name}`);
+  });
+
+  it('has samples of routing decisions (v1 and v2) and of every referral end', () => {
+    expect(accessSamples.map((sample) => sample.type).sort()).toEqual([
+      'nl.vangnet.networks.RoutingDecided.v1',
+      'nl.vangnet.networks.RoutingDecided.v2',
+      'nl.vangnet.referrals.ReferralClosed.v1',
+      'nl.vangnet.referrals.ReferralDeclined.v1',
+      'nl.vangnet.referrals.ReferralExpired.v1',
+      'nl.vangnet.referrals.ReferralTransferred.v1',
+    ]);
+  });
+
+  it.each(accessSamples.map((sample) => [sample.type, sample] as const))(
+    'when %s arrives about a case, then the access of its team is written',
+    async (_, sample) => {
+      const data = { ...(sample.data as object), item: { kind: 'case', id: 'c41e9a77-2b08-4f5d-8e13-6a0d95b2f3c8' } };
+      const decoded = decodeEvent(accessHandlers, sample.headers, JSON.stringify(data));
+      if (decoded === 'ignored') throw new Error(`no handler or upcaster reads ${sample.type}`);
+      expect(isCurrentVersion(decoded.handler.definition)).toBe(true);
+      const writes: unknown[][] = [];
+      const tx = {
+        $executeRaw: vi.fn(async (_sql: TemplateStringsArray, ...values: unknown[]) => {
+          writes.push(values);
+          return 1;
+        }),
+      } as unknown as Transaction;
+      await decoded.handler.handle(decoded.data, { tx, event: decoded.attributes, trace: {} });
+      // INSERT INTO case_team_access (case_id, team_id, active, as_of)
+      expect(writes).toEqual([
+        [
+          'c41e9a77-2b08-4f5d-8e13-6a0d95b2f3c8',
+          (sample.data as { teamId: string }).teamId,
+          sample.type.includes('RoutingDecided'),
+          expect.any(Date),
+        ],
+      ]);
+    },
+  );
 });
