@@ -135,6 +135,51 @@ describe('admin API', () => {
     ]);
   });
 
+  it('when the rules change or a team goes inactive, then the next decision uses the new list (no stale cached rules)', async () => {
+    const area = await networks.municipality();
+    const body = team(area.code, [area.north]);
+    const first = await createTeam(area.coordinator, body);
+    const second = await createTeam(area.coordinator, team(area.code, [area.north]));
+    const rules = (ids: string[]) =>
+      expectStatus(
+        networks.call('PUT', `/v1/municipalities/${area.code}/routing-rules`, area.coordinator, {
+          rules: ids.map((id, n) => ({ id: `rule-${n}`, match: {}, teamId: id, deadlineWorkingDays: 5 })),
+        }),
+        200,
+      );
+    await networks.app.prisma.postcodeRange.create({
+      data: { postcode: area.digits, houseNumberFrom: 1, houseNumberTo: 99999, neighbourhoodCode: area.north },
+    });
+    const chosen = async () =>
+      (
+        await expectStatus(
+          networks.call('POST', '/v1/routing/simulate', area.coordinator, {
+            postcode: `${area.digits}AB`,
+            houseNumber: 1,
+            kind: 'rent',
+          }),
+          200,
+        )
+      ).json().teamId;
+    await rules([first.id, second.id]);
+    expect(await chosen()).toBe(first.id);
+    await rules([second.id, first.id]);
+    expect(await chosen()).toBe(second.id);
+    const version = async () =>
+      (await networks.app.prisma.municipality.findUniqueOrThrow({ where: { code: area.code } })).rulesVersion;
+    const before = await version();
+    await expectStatus(
+      networks.call('PUT', `/v1/teams/${second.id}`, area.coordinator, {
+        ...team(area.code, [area.north]),
+        active: false,
+      }),
+      200,
+    );
+    // Switching the rule off is a rule change: the cached list is dropped, not merely outvoted by the team state.
+    expect(await version()).not.toBe(before);
+    expect(await chosen()).toBe(first.id);
+  });
+
   it("when a coordinator touches another municipality, then it is refused; another's team is not found", async () => {
     const mine = await networks.municipality();
     const theirs = await networks.municipality();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { nlGovSource } from '@vangnet/contracts/envelope';
 import { RoutingDecidedV2 } from '@vangnet/contracts/networks';
 import { eventDefinitionOf, isCurrentVersion } from '@vangnet/contracts/registry';
@@ -60,6 +61,7 @@ function fakeTransaction(data: { item?: { kind: string; id: string }; teamId?: s
         active: true,
       })),
     },
+    municipality: { findUnique: vi.fn(async () => ({ rulesVersion: randomUUID() })) },
     routingRule: {
       findMany: vi.fn(async () =>
         [teamA, teamB, teamC].map((teamId, n) => ({

@@ -12,11 +12,13 @@ export async function replaceRules(tx: Transaction, municipalityCode: string, ru
   const municipality = await tx.municipality.findUnique({ where: { code: municipalityCode } });
   if (!municipality) throw new DomainError('MUNICIPALITY_NOT_FOUND', `no municipality ${municipalityCode}`);
   const teamIds = [...new Set(rules.flatMap((rule) => [rule.teamId, ...(rule.informTeamIds ?? [])]))];
-  const [teams, districts, neighbourhoods] = await Promise.all([
-    tx.team.findMany({ where: { id: { in: teamIds } }, select: { id: true, municipalityCode: true, active: true } }),
-    tx.district.findMany({ where: { municipalityCode }, select: { code: true } }),
-    tx.neighbourhood.findMany({ where: { municipalityCode }, select: { code: true } }),
-  ]);
+  // One after the other: a transaction is one connection, which runs one query at a time anyway.
+  const teams = await tx.team.findMany({
+    where: { id: { in: teamIds } },
+    select: { id: true, municipalityCode: true, active: true },
+  });
+  const districts = await tx.district.findMany({ where: { municipalityCode }, select: { code: true } });
+  const neighbourhoods = await tx.neighbourhood.findMany({ where: { municipalityCode }, select: { code: true } });
   const problems = ruleListProblems(municipalityCode, rules, teams, {
     districtCodes: new Set(districts.map((row) => row.code)),
     neighbourhoodCodes: new Set(neighbourhoods.map((row) => row.code)),

@@ -18,19 +18,42 @@ export async function findNeighbourhood(
   return { code: found.code, districtCode: found.districtCode, municipalityCode: found.municipalityCode };
 }
 
+/**
+ * Each municipality's rule list as last read, by the version it was read
+ * at. A municipality may have thousands of rules; reading them all for
+ * every item costs tens of milliseconds, asking for the version a fraction
+ * of one. Any rule change gives the municipality a new version (a trigger,
+ * see the rules_version migration), committed with the change, so a
+ * decision never uses a list older than the one its transaction can see.
+ * The version is read before the rules: a list read at a newer state than
+ * its label only causes one extra reload, never a stale hit.
+ */
+const ruleCache = new Map<string, { version: string; rules: readonly RoutingRule[] }>();
+
 export async function loadRules(
-  tx: Pick<Transaction, 'routingRule'>,
+  tx: Pick<Transaction, 'routingRule' | 'municipality'>,
   municipalityCode: string,
-): Promise<RoutingRule[]> {
+): Promise<readonly RoutingRule[]> {
+  const municipality = await tx.municipality.findUnique({
+    where: { code: municipalityCode },
+    select: { rulesVersion: true },
+  });
+  if (!municipality) return [];
+  const cached = ruleCache.get(municipalityCode);
+  if (cached?.version === municipality.rulesVersion) return cached.rules;
   const rows = await tx.routingRule.findMany({ where: { municipalityCode }, orderBy: { position: 'asc' } });
-  return rows.map((row) => ({
-    id: row.id,
-    enabled: row.enabled,
-    match: row.match as RoutingRule['match'],
-    teamId: row.teamId,
-    informTeamIds: row.informTeamIds,
-    deadlineWorkingDays: row.deadlineWorkingDays,
-  }));
+  const rules = Object.freeze(
+    rows.map((row) => ({
+      id: row.id,
+      enabled: row.enabled,
+      match: row.match as RoutingRule['match'],
+      teamId: row.teamId,
+      informTeamIds: row.informTeamIds,
+      deadlineWorkingDays: row.deadlineWorkingDays,
+    })),
+  );
+  ruleCache.set(municipalityCode, { version: municipality.rulesVersion, rules });
+  return rules;
 }
 
 /**
@@ -39,7 +62,7 @@ export async function loadRules(
  * (a municipality may have thousands of rules; an item matches a few).
  */
 export const candidateRules = (
-  rules: RoutingRule[],
+  rules: readonly RoutingRule[],
   facts: RoutingFacts,
   neighbourhood: ItemNeighbourhood | undefined,
 ) => (neighbourhood ? rules.filter((rule) => rule.enabled && ruleMatches(rule.match, facts, neighbourhood)) : []);
