@@ -15,8 +15,9 @@ afterAll(async () => {
 /**
  * Time here is the app's clock, moved by the test; the timers are run by
  * calling the poller the app itself runs, so nothing waits for real time.
- * Deadlines lie in 2031 so that no other test file's referrals (same clock
- * rules, other databases) and no real time interfere.
+ * Each run is narrowed to the test's own team: the database also holds
+ * referrals of every other test's decisions on the shared topic, and
+ * expiring those would publish events other tests' routers act on.
  */
 describe('deadlines and escalation', () => {
   it('when a routed referral passes its deadline day (Amsterdam), then it expires once, ReferralExpired is published, and the team can no longer accept', async () => {
@@ -25,13 +26,12 @@ describe('deadlines and escalation', () => {
     const referral = await referrals.referralOf(data.decisionId);
 
     referrals.setNow('2031-03-07T22:59:59Z'); // 23:59:59 on the deadline day in Amsterdam
-    // Other files' decisions reach this database too (shared topic): look only at this referral.
-    const early = await referrals.app.deadlines.runDue();
+    const early = await referrals.app.deadlines.runDue({ teamIds: [data.teamId] });
     expect([...early.escalated, ...early.expired]).not.toContain(referral.id);
     referrals.setNow('2031-03-07T23:00:00Z');
-    const run = await referrals.app.deadlines.runDue();
+    const run = await referrals.app.deadlines.runDue({ teamIds: [data.teamId] });
     expect(run.expired).toContain(referral.id);
-    expect((await referrals.app.deadlines.runDue()).expired).not.toContain(referral.id);
+    expect((await referrals.app.deadlines.runDue({ teamIds: [data.teamId] })).expired).not.toContain(referral.id);
 
     const event = await referrals.event('ReferralExpired', referral.id);
     expect(event.data).toMatchObject({
@@ -67,11 +67,11 @@ describe('deadlines and escalation', () => {
     const referral = await referrals.referralOf(data.decisionId);
 
     referrals.setNow('2031-04-14T21:59:00Z');
-    expect((await referrals.app.deadlines.runDue()).escalated).not.toContain(referral.id);
+    expect((await referrals.app.deadlines.runDue({ teamIds: [data.teamId] })).escalated).not.toContain(referral.id);
     referrals.setNow('2031-04-14T22:00:00Z'); // midnight of 15 April in Amsterdam (CEST)
-    expect((await referrals.app.deadlines.runDue()).escalated).toContain(referral.id);
+    expect((await referrals.app.deadlines.runDue({ teamIds: [data.teamId] })).escalated).toContain(referral.id);
     referrals.setNow('2031-04-16T10:00:00Z');
-    expect((await referrals.app.deadlines.runDue()).escalated).not.toContain(referral.id);
+    expect((await referrals.app.deadlines.runDue({ teamIds: [data.teamId] })).escalated).not.toContain(referral.id);
 
     const event = await referrals.event('ReferralEscalated', referral.id);
     expect(event.data).toMatchObject({
@@ -105,7 +105,7 @@ describe('deadlines and escalation', () => {
       200,
     );
     referrals.setNow('2031-06-01T08:00:00Z');
-    const run = await referrals.app.deadlines.runDue();
+    const run = await referrals.app.deadlines.runDue({ teamIds: [data.teamId] });
     expect([...run.escalated, ...run.expired]).not.toContain(referral.id);
   });
 
@@ -115,7 +115,7 @@ describe('deadlines and escalation', () => {
     const referral = await referrals.referralOf(data.decisionId);
     await referrals.restart();
     referrals.setNow('2031-09-06T08:00:00Z');
-    expect((await referrals.app.deadlines.runDue()).expired).toContain(referral.id);
+    expect((await referrals.app.deadlines.runDue({ teamIds: [data.teamId] })).expired).toContain(referral.id);
     await referrals.event('ReferralExpired', referral.id);
   });
 });

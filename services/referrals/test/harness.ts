@@ -186,6 +186,15 @@ export async function startReferrals() {
       await database.drop();
     },
   };
+  // The consumer starts at the beginning of the shared topic and may have a
+  // backlog of other tests' decisions: wait once, here, until it is through,
+  // so each test waits only for its own events.
+  const probe = await harness.decide();
+  await waitFor(
+    'the consumer to catch up with the routing topic',
+    async () => (await app.prisma.referral.findUnique({ where: { decisionId: probe.data.decisionId } })) ?? undefined,
+    { timeoutMs: 90_000 },
+  );
   return harness;
 }
 

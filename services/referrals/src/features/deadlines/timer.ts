@@ -59,16 +59,19 @@ export class DeadlineTimer {
   /**
    * Handles every timer due at the clock's now: escalations first (a
    * referral still routed on its escalation date), then expiries. Returns
-   * what it did; tests call it after moving the clock.
+   * what it did; tests call it after moving the clock. `teamIds` narrows
+   * the run to some teams: a test on the shared topics holds referrals of
+   * every other test's decisions and must not expire those.
    */
-  async runDue(): Promise<{ escalated: string[]; expired: string[] }> {
+  async runDue(scope: { teamIds?: string[] } = {}): Promise<{ escalated: string[]; expired: string[] }> {
     const now = this.#options.clock();
-    const escalated = await this.#drain(now, 'escalate');
-    const expired = await this.#drain(now, 'expire');
+    const teams = scope.teamIds ?? null;
+    const escalated = await this.#drain(now, 'escalate', teams);
+    const expired = await this.#drain(now, 'expire', teams);
     return { escalated, expired };
   }
 
-  async #drain(now: Date, action: 'escalate' | 'expire'): Promise<string[]> {
+  async #drain(now: Date, action: 'escalate' | 'expire', teams: string[] | null): Promise<string[]> {
     const done: string[] = [];
     for (;;) {
       const ids = await this.#options.prisma.$transaction(async (tx: Transaction) => {
@@ -77,10 +80,12 @@ export class DeadlineTimer {
             ? await tx.$queryRaw<{ id: string }[]>`
                 SELECT id::text FROM referral
                  WHERE status = 'routed' AND escalated_at IS NULL AND escalates_at <= ${now}
+                   AND (${teams}::uuid[] IS NULL OR team_id = ANY(${teams}::uuid[]))
                  ORDER BY escalates_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`
             : await tx.$queryRaw<{ id: string }[]>`
                 SELECT id::text FROM referral
                  WHERE status = 'routed' AND expires_at <= ${now}
+                   AND (${teams}::uuid[] IS NULL OR team_id = ANY(${teams}::uuid[]))
                  ORDER BY expires_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
         const context: OutboxContext = { source: this.#options.eventSource };
         for (const { id } of due) {
