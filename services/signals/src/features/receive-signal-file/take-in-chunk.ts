@@ -7,7 +7,7 @@ import { DomainError } from '@vangnet/platform/problem';
 import type { Transaction } from '../../db.ts';
 import { caseOpened, caseSignalAdded } from '../../integration/signal-events.ts';
 import { type AcceptedSignal, decideReceiveSignal, type Partner } from '../receive-signal/decide.ts';
-import { HOUSEHOLD_LOCK_NAMESPACE, type IntakeDeps, signalRow } from '../receive-signal/intake.ts';
+import { HOUSEHOLD_LOCK_NAMESPACE, type IntakeDeps } from '../receive-signal/intake.ts';
 import { householdKey, matchingCutoff } from '../receive-signal/rules.ts';
 import { type PreparedRow, type RowError, withColumns } from './prepare.ts';
 
@@ -35,6 +35,56 @@ async function appendManyToOutbox(tx: Transaction, messages: OutboxMessage[]) {
     messages.map((message) => message.messageKey),
     messages.map((message) => JSON.stringify(message.headers)),
     messages.map((message) => JSON.stringify(message.payload)),
+  );
+}
+
+/** The signal columns in insert order, with their array types for unnest. */
+const SIGNAL_COLUMNS: [column: string, type: string, value: (signal: AcceptedSignal) => unknown][] = [
+  ['id', 'uuid', (s) => s.id],
+  ['partner_id', 'text', (s) => s.partnerId],
+  ['partner_kind', 'text', (s) => s.partnerKind],
+  ['reference', 'text', (s) => s.reference],
+  ['type', 'text', (s) => s.type],
+  ['status', 'text', (s) => s.status],
+  ['closing_result', 'text', (s) => s.closingResult],
+  ['feedback_status', 'text', (s) => s.feedbackStatus],
+  ['case_id', 'uuid', (s) => s.caseId],
+  ['household_key', 'text', (s) => s.householdKey],
+  ['postcode', 'text', (s) => s.postcode],
+  ['house_number', 'int', (s) => s.houseNumber],
+  ['house_number_addition', 'text', (s) => s.houseNumberAddition],
+  ['subject_given_name', 'text', (s) => s.subjectGivenName],
+  ['subject_family_name', 'text', (s) => s.subjectFamilyName],
+  ['subject_date_of_birth', 'date', (s) => s.subjectDateOfBirth],
+  ['subject_phone', 'text', (s) => s.subjectPhone],
+  ['subject_email', 'text', (s) => s.subjectEmail],
+  ['arrears_cents', 'int', (s) => s.arrearsCents],
+  ['arrears_since', 'date', (s) => s.arrearsSince],
+  ['crisis', 'boolean', (s) => s.crisis],
+  ['crisis_kind', 'text', (s) => s.crisisKind],
+  ['crisis_planned_on', 'date', (s) => s.crisisPlannedOn],
+  ['preconditions', 'jsonb', (s) => (s.preconditions ? JSON.stringify(s.preconditions) : null)],
+  ['absence_hours', 'int', (s) => s.absenceHours],
+  ['absence_from', 'date', (s) => s.absenceFrom],
+  ['absence_to', 'date', (s) => s.absenceTo],
+  ['received_at', 'timestamptz', (s) => s.receivedAt.toISOString()],
+  ['closed_at', 'timestamptz', (s) => s.closedAt?.toISOString() ?? null],
+];
+
+const INSERT_SIGNALS = `INSERT INTO signal (${SIGNAL_COLUMNS.map(([column]) => column).join(', ')})
+  SELECT * FROM unnest(${SIGNAL_COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')})`;
+
+/**
+ * One INSERT for the chunk's signals, a column array each: the row-by-row
+ * mapping of the ORM costs about a second per thousand rows here, this a
+ * few tens of milliseconds. The values are the same `AcceptedSignal` that
+ * `takeInSignal` stores through the ORM.
+ */
+async function insertSignals(tx: Transaction, signals: AcceptedSignal[]) {
+  if (signals.length === 0) return;
+  await tx.$executeRawUnsafe(
+    INSERT_SIGNALS,
+    ...SIGNAL_COLUMNS.map(([, , value]) => signals.map((signal) => value(signal))),
   );
 }
 
@@ -163,7 +213,7 @@ export async function takeInChunk(
     await tx.$executeRaw`
       UPDATE household_case SET last_signal_at = ${now} WHERE id = ANY(${[...joinedCaseIds]}::uuid[])`;
   }
-  if (signals.length > 0) await tx.signal.createMany({ data: signals.map(signalRow) });
+  await insertSignals(tx, signals);
   await appendManyToOutbox(tx, messages);
   if (errors.length > 0) {
     await tx.signalFileError.createMany({
