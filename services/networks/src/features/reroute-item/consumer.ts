@@ -9,7 +9,6 @@ import {
 } from '@vangnet/contracts/referrals';
 import { appendToOutbox } from '@vangnet/db/outbox';
 import { type HandlerContext, on } from '@vangnet/messaging/consumer';
-import { PermanentEventError } from '@vangnet/messaging/errors';
 import type { Transaction } from '../../db.ts';
 import { routingEvent } from '../../integration/routing-events.ts';
 import { routeItem } from '../route-item/consumer.ts';
@@ -29,14 +28,15 @@ interface LockedItem {
  * different partitions (referral events are keyed by referral), and only
  * one of them may decide what happens next.
  */
-async function lockRoutedItem(tx: Transaction, item: RoutedItem): Promise<LockedItem> {
+async function lockRoutedItem(tx: Transaction, item: RoutedItem): Promise<LockedItem | undefined> {
   await tx.$queryRaw`SELECT 1 FROM routed_item WHERE item_kind = ${item.kind} AND item_id = ${item.id}::uuid FOR UPDATE`;
   const row = await tx.routedItem.findUnique({ where: { itemKind_itemId: { itemKind: item.kind, itemId: item.id } } });
-  if (!row) {
-    // Referrals only makes referrals from networks' decisions, so this is a bug or a foreign event:
-    // park it on the dead-letter topic for a person rather than guess.
-    throw new PermanentEventError(`networks never routed ${item.kind} ${item.id}`);
-  }
+  // Referrals only makes referrals from networks' decisions, so an item this
+  // networks never routed is another deployment's (a second environment or
+  // a test on the same broker, which reads the topic from its beginning).
+  // It is not ours to act on; parking each one on the dead-letter topic cost
+  // a produce per event and buried real poison messages among them.
+  if (!row) return undefined;
   return {
     state: {
       item,
@@ -107,7 +107,9 @@ async function rerouteAfter(
   eventSource: string,
 ): Promise<void> {
   const { tx } = context;
-  const { state, facts, address } = await lockRoutedItem(tx, ended.item);
+  const locked = await lockRoutedItem(tx, ended.item);
+  if (!locked) return;
+  const { state, facts, address } = locked;
   const next = decideAfterReferralEnded(state, ended);
   if (next.action !== 'reroute') await freeSlot(tx, ended.teamId);
   if (next.action === 'none') return;
@@ -151,7 +153,9 @@ export const rerouteExpired = (eventSource: string) =>
 export const routeTransfer = (eventSource: string) =>
   on<typeof ReferralTransferredV1, Transaction>(ReferralTransferredV1, async (transferred, { tx, trace }) => {
     const now = new Date();
-    const { state } = await lockRoutedItem(tx, transferred.item);
+    const locked = await lockRoutedItem(tx, transferred.item);
+    if (!locked) return;
+    const { state } = locked;
     await lockTeams(tx, [transferred.teamId, transferred.toTeamId]);
     await freeSlot(tx, transferred.teamId);
     const target = await tx.team.findUnique({ where: { id: transferred.toTeamId } });
@@ -231,7 +235,9 @@ export const routeTransfer = (eventSource: string) =>
  */
 export const escalateToCoordinator = () =>
   on<typeof ReferralEscalatedV1, Transaction>(ReferralEscalatedV1, async (escalated, { tx }) => {
-    const { state } = await lockRoutedItem(tx, escalated.item);
+    const locked = await lockRoutedItem(tx, escalated.item);
+    if (!locked) return;
+    const { state } = locked;
     await queueForCoordinator(tx, {
       municipalityCode: state.municipalityCode,
       item: escalated.item,

@@ -1,12 +1,12 @@
 import type { RoutedItem } from '@vangnet/contracts/networks';
-import type { RoutingRound } from '../route-item/decide.ts';
 import {
   addWorkingDays,
   amsterdamDate,
   dutchHolidays,
   escalationDate,
   type HolidayCalendar,
-} from '../route-item/working-days.ts';
+} from '@vangnet/platform/working-days';
+import type { RoutingRound } from '../route-item/decide.ts';
 
 /** What networks remembers of a routed item (the routed_item row), enough to route it again. */
 export interface RoutedItemState {

@@ -1,6 +1,6 @@
+import { holidayCalendar } from '@vangnet/platform/working-days';
 import { describe, expect, it } from 'vitest';
 import { decideRouting, type RoutingFacts, type RoutingRule, type TeamState } from './decide.ts';
-import { holidayCalendar } from './working-days.ts';
 
 const now = new Date('2026-11-23T09:00:00Z'); // a Monday
 const noord = { code: 'BU99010101', districtCode: 'WK990101', municipalityCode: 'GM9901' };

@@ -1,7 +1,13 @@
 import type { AgeBand, ConcernCode, SignalKind, Urgency } from '@vangnet/contracts/codes';
 import type { RoutedItem } from '@vangnet/contracts/networks';
 import type { AmountBand } from '@vangnet/contracts/signals';
-import { addWorkingDays, amsterdamDate, dutchHolidays, escalationDate, type HolidayCalendar } from './working-days.ts';
+import {
+  addWorkingDays,
+  amsterdamDate,
+  dutchHolidays,
+  escalationDate,
+  type HolidayCalendar,
+} from '@vangnet/platform/working-days';
 
 /**
  * What a rule may match on. Every field is optional; a rule matches an item
