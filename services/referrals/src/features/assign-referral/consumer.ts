@@ -18,59 +18,54 @@ const asDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
 export const assignReferral = on<typeof RoutingDecidedV2, Transaction>(
   RoutingDecidedV2,
   async (decision, { tx }) => {
-    const earlier = await tx.referral.findFirst({
-      where: { itemId: decision.item.id },
-      orderBy: { createdAt: 'asc' },
-      select: { escalatesOn: true },
-    });
+    // Only decisions made before networks set the escalation date need the item's earlier referral.
+    const earlier = decision.escalatesOn
+      ? null
+      : await tx.referral.findFirst({
+          where: { itemId: decision.item.id },
+          orderBy: { createdAt: 'asc' },
+          select: { escalatesOn: true },
+        });
     const escalatesOn = escalationDateOf(decision, earlier?.escalatesOn.toISOString().slice(0, 10));
     const { expiresAt, escalatesAt } = timersOf(decision.deadline, escalatesOn);
-    const urgency =
-      decision.item.kind === 'referral_request'
-        ? (await tx.referralRequest.findUnique({ where: { id: decision.item.id }, select: { urgency: true } }))?.urgency
-        : (await tx.itemUrgency.findUnique({ where: { itemId: decision.item.id }, select: { urgency: true } }))
-            ?.urgency;
     const id = decision.referralId ?? randomUUID();
-    // ON CONFLICT covers both the decision id and a reserved referral id already used.
+    // One statement per decision (a restarted inbox replays thousands): the referral with the item's
+    // urgency when known, and its first history row. ON CONFLICT covers both the decision id and a
+    // reserved referral id already used; then nothing is written.
     const created = await tx.$executeRaw`
-      INSERT INTO referral (id, decision_id, team_id, item_kind, item_id, status, deadline, escalates_on, expires_at,
-                            escalates_at, attempt, rule_id, neighbourhood_code, urgency, explanation, created_at,
-                            updated_at)
-      VALUES (${id}::uuid, ${decision.decisionId}::uuid, ${decision.teamId}::uuid, ${decision.item.kind},
-              ${decision.item.id}::uuid, 'routed', ${asDate(decision.deadline)}::date, ${asDate(escalatesOn)}::date,
-              ${expiresAt}, ${escalatesAt}, ${decision.attempt}, ${decision.ruleId}, ${decision.neighbourhoodCode ?? null},
-              ${urgency ?? null}, ${decision.explanation}, now(), now())
-      ON CONFLICT DO NOTHING`;
+      WITH created AS (
+        INSERT INTO referral (id, decision_id, team_id, item_kind, item_id, status, deadline, escalates_on,
+                              expires_at, escalates_at, attempt, rule_id, neighbourhood_code, urgency, explanation,
+                              created_at, updated_at)
+        VALUES (${id}::uuid, ${decision.decisionId}::uuid, ${decision.teamId}::uuid, ${decision.item.kind},
+                ${decision.item.id}::uuid, 'routed', ${asDate(decision.deadline)}::date,
+                ${asDate(escalatesOn)}::date, ${expiresAt}, ${escalatesAt}, ${decision.attempt}, ${decision.ruleId},
+                ${decision.neighbourhoodCode ?? null},
+                COALESCE((SELECT urgency FROM referral_request WHERE id = ${decision.item.id}::uuid),
+                         (SELECT urgency FROM item_urgency WHERE item_id = ${decision.item.id}::uuid)),
+                ${decision.explanation}, now(), now())
+        ON CONFLICT DO NOTHING
+        RETURNING id
+      )
+      INSERT INTO referral_history (referral_id, action, from_status, to_status, code, actor_kind, actor_id, at)
+      SELECT id, 'route', NULL, 'routed', ${decision.ruleId.slice(0, 100)}, 'router', ${decision.decisionId},
+             ${new Date(decision.decidedAt)}
+        FROM created`;
     if (created === 0) return;
-    await tx.referralHistory.create({
-      data: {
-        referralId: id,
-        action: 'route',
-        fromStatus: null,
-        toStatus: 'routed',
-        code: decision.ruleId.slice(0, 100),
-        actorKind: 'router',
-        actorId: decision.decisionId,
-        at: new Date(decision.decidedAt),
-      },
+    const informed = [...new Set(decision.informTeamIds)].filter((teamId) => teamId !== decision.teamId);
+    if (informed.length === 0) return;
+    await tx.referralNotice.createMany({
+      data: informed.map((teamId) => ({
+        id: randomUUID(),
+        decisionId: decision.decisionId,
+        teamId,
+        itemKind: decision.item.kind,
+        itemId: decision.item.id,
+        assignedTeamId: decision.teamId,
+        neighbourhoodCode: decision.neighbourhoodCode ?? null,
+      })),
+      skipDuplicates: true,
     });
-    for (const teamId of new Set(decision.informTeamIds)) {
-      if (teamId === decision.teamId) continue;
-      await tx.referralNotice.createMany({
-        data: [
-          {
-            id: randomUUID(),
-            decisionId: decision.decisionId,
-            teamId,
-            itemKind: decision.item.kind,
-            itemId: decision.item.id,
-            assignedTeamId: decision.teamId,
-            neighbourhoodCode: decision.neighbourhoodCode ?? null,
-          },
-        ],
-        skipDuplicates: true,
-      });
-    }
   },
   { upcasters: [routingDecidedV1ToV2] },
 );

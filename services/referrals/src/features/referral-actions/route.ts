@@ -95,11 +95,14 @@ export const referralActionRoutes: FastifyPluginAsyncZod<ActionDeps> = async (ap
   }
 
   const common = { tags: ['team inbox'], security: [{ bearer: [] }], params: ReferralParams };
+  // The largest action body is a close with 2,000 characters of notes.
+  const bodyLimit = 16 * 1024;
 
   app.post(
     '/v1/teams/:teamId/referrals/:referralId/accept',
     {
       onRequest: teamWriters,
+      bodyLimit,
       preValidation: noFields,
       schema: {
         ...common,
@@ -115,6 +118,7 @@ export const referralActionRoutes: FastifyPluginAsyncZod<ActionDeps> = async (ap
     '/v1/teams/:teamId/referrals/:referralId/decline',
     {
       onRequest: teamWriters,
+      bodyLimit,
       schema: {
         ...common,
         summary: 'Decline a routed referral with a reason; the router re-routes the item',
@@ -137,6 +141,7 @@ export const referralActionRoutes: FastifyPluginAsyncZod<ActionDeps> = async (ap
     '/v1/teams/:teamId/referrals/:referralId/transfer',
     {
       onRequest: authenticate({ kinds: ['team', 'coordinator'], scope: scopes.referralsWrite }),
+      bodyLimit,
       schema: {
         ...common,
         summary: 'Hand the referral to another team of the municipality, through the router',
@@ -173,6 +178,7 @@ export const referralActionRoutes: FastifyPluginAsyncZod<ActionDeps> = async (ap
     '/v1/teams/:teamId/referrals/:referralId/contact-attempts',
     {
       onRequest: teamWriters,
+      bodyLimit,
       schema: {
         ...common,
         summary: 'Record an attempt to reach the person (the first one starts the work: in_progress)',
@@ -195,6 +201,7 @@ export const referralActionRoutes: FastifyPluginAsyncZod<ActionDeps> = async (ap
     '/v1/teams/:teamId/referrals/:referralId/close',
     {
       onRequest: teamWriters,
+      bodyLimit,
       schema: {
         ...common,
         summary: 'Close the referral with a closing result (DDAS) and the team’s own notes',
