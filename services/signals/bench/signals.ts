@@ -61,7 +61,7 @@ const config = {
   concurrency: intFromEnv('BENCH_CONCURRENCY', 16),
   warmupRequests: 300,
   /** Below what the service sustains here (see throughput), or (b) measures a growing queue. */
-  latencyRate: intFromEnv('BENCH_RATE', 100),
+  latencyRate: intFromEnv('BENCH_RATE', 40),
   latencySeconds: intFromEnv('BENCH_SECONDS', 20),
   fileRows: intFromEnv('BENCH_FILE_ROWS', 100_000),
   fileTimeoutMs: 600_000,

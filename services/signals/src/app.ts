@@ -39,6 +39,7 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID ?? 'vangnet-signals',
     relay: true,
+    newGroupsStartAt: config.KAFKA_NEW_GROUPS_START,
     consumers: (instance) => [
       new EventConsumer({
         kafka: instance.kafka,

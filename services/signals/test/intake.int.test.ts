@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { waitFor } from '@vangnet/testing/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daysAgo, energySignal, rentSignal, startSignals, uniqueAddress } from './harness.ts';
 
@@ -61,6 +62,60 @@ describe('household cases', () => {
     expect(caseIds.size).toBe(1);
     const opened = (await outboxFor([...caseIds][0])).filter((event) => event.type.endsWith('CaseOpened.v1'));
     expect(opened).toHaveLength(1);
+  });
+});
+
+describe('the same person where known', () => {
+  const person = (familyName: string, dateOfBirth: string) => ({ givenName: 'Anna', familyName, dateOfBirth });
+
+  it('when a known person is signalled at another address, then the signal joins their open case', async () => {
+    // No other test of this file gives a birth date: the person key is this test's alone.
+    const dateOfBirth = '1980-04-02';
+    const rent = { ...rentSignal(), subject: person('de Vries', dateOfBirth) };
+    const first = (await signals.post(rent, await signals.token('landlord'))).json();
+    // The energy supplier spells the name its own way and knows a second address.
+    const power = { ...energySignal(), subject: person('De  Vriës', dateOfBirth) };
+    const second = (await signals.post(power, await signals.token('energy'))).json();
+    expect(second.caseId).toBe(first.caseId);
+    expect((await outboxFor(first.caseId)).map((event) => event.type)).toEqual([
+      'nl.vangnet.signals.CaseOpened.v1',
+      'nl.vangnet.signals.CaseSignalAdded.v1',
+    ]);
+  });
+
+  it('when only the name matches, or the birth date is unknown, then another address opens its own case', async () => {
+    const rent = { ...rentSignal(), subject: person('Jansen', '1975-02-03') };
+    const first = (await signals.post(rent, await signals.token('landlord'))).json();
+    const otherPerson = { ...energySignal(), subject: person('Jansen', '1990-12-31') };
+    const unknownBirth = { ...energySignal(), subject: { familyName: 'Jansen' } };
+    const energy = await signals.token('energy');
+    expect((await signals.post(otherPerson, energy)).json().caseId).not.toBe(first.caseId);
+    expect((await signals.post(unknownBirth, energy)).json().caseId).not.toBe(first.caseId);
+  });
+
+  it('when a file carries the person at two addresses, then both rows join one case', async () => {
+    const dateOfBirth = '1966-06-16';
+    const familyName = 'Bakker';
+    const [a, b] = [uniqueAddress(), uniqueAddress()];
+    const csv = [
+      'type;reference;family_name;date_of_birth;postcode;house_number;arrears_amount;arrears_since',
+      `energy;E-${randomUUID()};${familyName};${dateOfBirth};${a.postcode};${a.houseNumber};240;${daysAgo(45)}`,
+      `energy;E-${randomUUID()};${familyName.toUpperCase()};${dateOfBirth};${b.postcode};${b.houseNumber};300;${daysAgo(45)}`,
+    ].join('\n');
+    const partnerId = `energy-${randomUUID()}`;
+    const token = await signals.token('energy', partnerId);
+    const response = await signals.postFile(csv, token);
+    expect(response.statusCode).toBe(202);
+    await waitFor('the file is taken in', async () => {
+      const { rows } = await signals.app.pool.query(`SELECT status FROM signal_file WHERE id = $1`, [
+        response.json().id,
+      ]);
+      return rows[0]?.status === 'completed' ? true : undefined;
+    });
+    const { rows } = await signals.app.pool.query('SELECT DISTINCT case_id FROM signal WHERE partner_id = $1', [
+      partnerId,
+    ]);
+    expect(rows).toHaveLength(1);
   });
 });
 

@@ -7,8 +7,8 @@ import { DomainError } from '@vangnet/platform/problem';
 import type { Transaction } from '../../db.ts';
 import { caseOpened, caseSignalAdded } from '../../integration/signal-events.ts';
 import { type AcceptedSignal, decideReceiveSignal, type Partner } from '../receive-signal/decide.ts';
-import { HOUSEHOLD_LOCK_NAMESPACE, type IntakeDeps } from '../receive-signal/intake.ts';
-import { householdKey, matchingCutoff } from '../receive-signal/rules.ts';
+import { type IntakeDeps, lockHouseholds } from '../receive-signal/intake.ts';
+import { householdKey, matchingCutoff, personKey } from '../receive-signal/rules.ts';
 import { type PreparedRow, type RowError, withColumns } from './prepare.ts';
 
 export interface ChunkOutcome {
@@ -50,6 +50,7 @@ const SIGNAL_COLUMNS: [column: string, type: string, value: (signal: AcceptedSig
   ['feedback_status', 'text', (s) => s.feedbackStatus],
   ['case_id', 'uuid', (s) => s.caseId],
   ['household_key', 'text', (s) => s.householdKey],
+  ['person_key', 'text', (s) => s.personKey],
   ['postcode', 'text', (s) => s.postcode],
   ['house_number', 'int', (s) => s.houseNumber],
   ['house_number_addition', 'text', (s) => s.houseNumberAddition],
@@ -133,13 +134,8 @@ export async function takeInChunk(
 
   const keys = [...new Set(fresh.map((candidate) => householdKey(candidate.request.address)))];
   const cutoff = matchingCutoff(now, deps.settings.matchingPeriodMonths);
-  if (keys.length > 0) {
-    await tx.$queryRaw`
-      SELECT count(*)::int AS locked FROM (
-        SELECT pg_advisory_xact_lock(${HOUSEHOLD_LOCK_NAMESPACE}::int, h)
-          FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(${keys}::text[]) AS k ORDER BY 1) AS sorted
-      ) AS locks`;
-  }
+  const people = [...new Set(fresh.flatMap((candidate) => personKey(candidate.request.subject) ?? []))];
+  await lockHouseholds(tx, keys, people);
   const previous = await tx.$queryRaw<{ type: string; household_key: string; arrears_cents: number | null }[]>`
     SELECT DISTINCT ON (type, household_key) type, household_key, arrears_cents
       FROM signal
@@ -149,14 +145,24 @@ export async function takeInChunk(
     previous.map((row) => [`${row.type}|${row.household_key}`, { arrearsCents: row.arrears_cents }]),
   );
   // FOR UPDATE as in takeInSignal: a case being closed right now is waited for, then not joined.
-  const openCases = await tx.$queryRaw<{ id: string; household_key: string }[]>`
-    SELECT id::text, household_key FROM household_case
-     WHERE household_key = ANY(${keys}::text[]) AND status = 'open' AND last_signal_at >= ${cutoff}
-     ORDER BY last_signal_at DESC
-     FOR UPDATE`;
+  const openCases = await tx.$queryRaw<{ id: string; household_key: string; person_keys: string[] | null }[]>`
+    SELECT c.id::text, c.household_key,
+           (SELECT array_agg(DISTINCT s.person_key) FROM signal s
+             WHERE s.case_id = c.id AND s.person_key = ANY(${people}::text[]) AND s.received_at >= ${cutoff}) AS person_keys
+      FROM household_case c
+     WHERE c.status = 'open' AND c.last_signal_at >= ${cutoff}
+       AND (c.household_key = ANY(${keys}::text[])
+            OR c.id IN (SELECT case_id FROM signal
+                         WHERE person_key = ANY(${people}::text[]) AND case_id IS NOT NULL AND received_at >= ${cutoff}))
+     ORDER BY c.last_signal_at DESC
+     FOR UPDATE OF c`;
   const openCaseByKey = new Map<string, string>();
+  const openCaseByPerson = new Map<string, string>();
   for (const openCase of openCases) {
     if (!openCaseByKey.has(openCase.household_key)) openCaseByKey.set(openCase.household_key, openCase.id);
+    for (const person of openCase.person_keys ?? []) {
+      if (!openCaseByPerson.has(person)) openCaseByPerson.set(person, openCase.id);
+    }
   }
 
   const signals: AcceptedSignal[] = [];
@@ -166,6 +172,7 @@ export async function takeInChunk(
   const context = { source: deps.eventSource, ...file.trace };
   for (const { row, request } of fresh) {
     const key = householdKey(request.address);
+    const person = personKey(request.subject);
     try {
       const { signal, caseChange } = decideReceiveSignal({
         partner,
@@ -174,13 +181,15 @@ export async function takeInChunk(
         newCaseId: randomUUID(),
         household: {
           previousFromPartner: previousByKey.get(`${request.type}|${key}`) ?? null,
-          openCaseId: openCaseByKey.get(key) ?? null,
+          openCaseId: openCaseByKey.get(key) ?? (person ? openCaseByPerson.get(person) : undefined) ?? null,
         },
         settings: deps.settings,
         now,
       });
       signals.push(signal);
       previousByKey.set(`${request.type}|${key}`, { arrearsCents: signal.arrearsCents });
+      // As a later row of this chunk would find it: the case just touched is the person's latest.
+      if (caseChange && person) openCaseByPerson.set(person, caseChange.caseId);
       if (caseChange?.kind === 'opened') {
         openCaseByKey.set(key, caseChange.caseId);
         openedCases.push(signal);

@@ -10,6 +10,7 @@ import {
   isDebtType,
   isRepeat,
   isUnderThreshold,
+  personKey,
   rentPreconditionFailures,
 } from './rules.ts';
 
@@ -34,6 +35,8 @@ export interface AcceptedSignal {
   feedbackStatus: SignalStatus;
   caseId: string | null;
   householdKey: string;
+  /** Family name and birth date when both are known (see personKey). */
+  personKey: string | null;
   postcode: string;
   houseNumber: number;
   houseNumberAddition: string | null;
@@ -59,7 +62,10 @@ export interface AcceptedSignal {
 export interface HouseholdState {
   /** The partner's last signal of this type for this household within the matching period. */
   previousFromPartner: { arrearsCents: number | null } | null;
-  /** The household's open case whose last signal lies within the matching period. */
+  /**
+   * The open case whose last signal lies within the matching period, of the
+   * household or else of the same person at another address.
+   */
   openCaseId: string | null;
 }
 
@@ -218,6 +224,7 @@ export function decideReceiveSignal(command: {
     feedbackStatus: feedbackStatus(closingResult),
     caseId: caseChange?.caseId ?? null,
     householdKey: householdKey(request.address),
+    personKey: personKey(request.subject),
     postcode: request.address.postcode,
     houseNumber: request.address.houseNumber,
     houseNumberAddition: request.address.houseNumberAddition ?? null,

@@ -14,7 +14,7 @@ import {
   type Partner,
   validateSignal,
 } from './decide.ts';
-import { householdKey, matchingCutoff } from './rules.ts';
+import { householdKey, matchingCutoff, personKey } from './rules.ts';
 
 export interface IntakeDeps {
   prisma: PrismaClient;
@@ -29,6 +29,22 @@ const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 const asDate = (iso: string | null) => (iso ? new Date(`${iso}T00:00:00Z`) : null);
+
+/**
+ * Locks the households and the people a transaction is about to look up and
+ * join, in one statement and in a fixed order (by hash), so two intakes that
+ * share a household or a person wait for each other instead of opening two
+ * cases, and two chunks locking many never deadlock.
+ */
+export async function lockHouseholds(tx: Transaction, households: string[], people: string[]) {
+  const keys = [...households, ...people.map((person) => `person:${person}`)];
+  if (keys.length === 0) return;
+  await tx.$queryRaw`
+    SELECT count(*)::int AS locked FROM (
+      SELECT pg_advisory_xact_lock(${HOUSEHOLD_LOCK_NAMESPACE}::int, h)
+        FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(${keys}::text[]) AS k ORDER BY 1) AS sorted
+    ) AS locks`;
+}
 
 export function signalRow(signal: AcceptedSignal) {
   return {
@@ -66,10 +82,11 @@ export async function takeInSignal(
   const now = new Date();
   validateSignal(partner, request, now);
   const key = householdKey(request.address);
+  const person = personKey(request.subject);
   const cutoff = matchingCutoff(now, settings.matchingPeriodMonths);
   try {
     const signal = await prisma.$transaction(async (tx: Transaction) => {
-      await tx.$queryRaw`SELECT 1 FROM pg_advisory_xact_lock(${HOUSEHOLD_LOCK_NAMESPACE}::int, hashtext(${key}))`;
+      await lockHouseholds(tx, [key], person ? [person] : []);
       const previousFromPartner = await tx.signal.findFirst({
         where: { partnerId: partner.id, type: request.type, householdKey: key, receivedAt: { gte: cutoff } },
         orderBy: { receivedAt: 'desc' },
@@ -77,10 +94,14 @@ export async function takeInSignal(
       });
       // FOR UPDATE: a case that referral feedback is closing right now is waited for and then re-checked
       // (no longer open, so not joined); otherwise a signal could join a case that just closed.
+      // The household's case first; else the same person's case at another address (a move, or two homes).
       const [openCase] = await tx.$queryRaw<{ id: string }[]>`
         SELECT id::text FROM household_case
-         WHERE household_key = ${key} AND status = 'open' AND last_signal_at >= ${cutoff}
-         ORDER BY last_signal_at DESC LIMIT 1
+         WHERE status = 'open' AND last_signal_at >= ${cutoff}
+           AND (household_key = ${key}
+                OR id IN (SELECT case_id FROM signal
+                           WHERE person_key = ${person} AND case_id IS NOT NULL AND received_at >= ${cutoff}))
+         ORDER BY household_key = ${key} DESC, last_signal_at DESC LIMIT 1
          FOR UPDATE`;
       const { signal, caseChange } = decideReceiveSignal({
         partner,

@@ -9,6 +9,7 @@ import {
   isRepeat,
   isUnderThreshold,
   matchingCutoff,
+  personKey,
   rentPreconditionFailures,
 } from './rules.ts';
 
@@ -177,5 +178,19 @@ describe('purpose-limited feedback', () => {
 
   it('an open signal is in progress', () => {
     expect(feedbackStatus(null)).toBe('in_progress');
+  });
+});
+
+describe('the same person', () => {
+  it('when family name and birth date are both known, then case, accents and spacing do not matter', () => {
+    expect(personKey({ familyName: 'Dë  Vries', dateOfBirth: '1980-04-02' })).toBe('1980-04-02|devries');
+    expect(personKey({ familyName: 'de vries', dateOfBirth: '1980-04-02' })).toBe('1980-04-02|devries');
+  });
+
+  it('when either is missing, then there is no key: an address alone never merges people', () => {
+    expect(personKey({ familyName: 'de Vries' })).toBeNull();
+    expect(personKey({ dateOfBirth: '1980-04-02' })).toBeNull();
+    expect(personKey({ familyName: '--', dateOfBirth: '1980-04-02' })).toBeNull();
+    expect(personKey(undefined)).toBeNull();
   });
 });

@@ -127,6 +127,23 @@ export function householdKey(address: { postcode: string; houseNumber: number; h
 }
 
 /** The earliest moment a case's last signal may lie in for a new signal to join it. */
+/**
+ * The same person where the partners know enough to tell: family name and
+ * date of birth, both given. The name is reduced to its letters without
+ * accents or case (`Dë Vries` is `devries`), the usual differences between
+ * two partners' records of one person. Without both, no key: an address
+ * alone must not merge two people.
+ */
+export function personKey(subject: { familyName?: string | null; dateOfBirth?: string | null } | undefined) {
+  if (!subject?.familyName || !subject.dateOfBirth) return null;
+  const name = subject.familyName
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+  return name ? `${subject.dateOfBirth}|${name}` : null;
+}
+
 export const matchingCutoff = (now: Date, months: number) =>
   new Date(`${addMonths(now.toISOString().slice(0, 10), -months)}T${now.toISOString().slice(11)}`);
 
