@@ -1,4 +1,3 @@
-import type { OutboxContext } from '@vangnet/messaging/outbox';
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.ts';
 import type { PrismaClient, Transaction } from '../../db.ts';
@@ -6,7 +5,6 @@ import { applyAction } from '../lifecycle/apply.ts';
 import type { Actor } from '../lifecycle/decide.ts';
 
 const timer: Actor = { kind: 'timer', id: 'deadline-timer' };
-const BATCH = 50;
 
 export interface DeadlineTimerOptions {
   prisma: PrismaClient;
@@ -73,28 +71,40 @@ export class DeadlineTimer {
 
   async #drain(now: Date, action: 'escalate' | 'expire', teams: string[] | null): Promise<string[]> {
     const done: string[] = [];
+    // A referral whose transition fails is left for the next run, not retried in a loop that would block the rest.
+    const failed: string[] = [];
     for (;;) {
-      const ids = await this.#options.prisma.$transaction(async (tx: Transaction) => {
-        const due =
-          action === 'escalate'
-            ? await tx.$queryRaw<{ id: string }[]>`
-                SELECT id::text FROM referral
-                 WHERE status = 'routed' AND escalated_at IS NULL AND escalates_at <= ${now}
-                   AND (${teams}::uuid[] IS NULL OR team_id = ANY(${teams}::uuid[]))
-                 ORDER BY escalates_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`
-            : await tx.$queryRaw<{ id: string }[]>`
-                SELECT id::text FROM referral
-                 WHERE status = 'routed' AND expires_at <= ${now}
-                   AND (${teams}::uuid[] IS NULL OR team_id = ANY(${teams}::uuid[]))
-                 ORDER BY expires_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
-        const context: OutboxContext = { source: this.#options.eventSource };
-        for (const { id } of due) {
-          await applyAction(tx, { referralId: id }, { action }, timer, now, context);
-        }
-        return due.map(({ id }) => id);
-      });
-      done.push(...ids);
-      if (ids.length < BATCH) return done;
+      let id: string | undefined;
+      try {
+        id = await this.#options.prisma.$transaction(async (tx: Transaction) => {
+          const due =
+            action === 'escalate'
+              ? await tx.$queryRaw<{ id: string }[]>`
+                  SELECT id::text FROM referral
+                   WHERE status = 'routed' AND escalated_at IS NULL AND escalates_at <= ${now}
+                     AND (${teams}::uuid[] IS NULL OR team_id = ANY(${teams}::uuid[]))
+                     AND id <> ALL(${failed}::uuid[])
+                   ORDER BY escalates_at LIMIT 1 FOR UPDATE SKIP LOCKED`
+              : await tx.$queryRaw<{ id: string }[]>`
+                  SELECT id::text FROM referral
+                   WHERE status = 'routed' AND expires_at <= ${now}
+                     AND (${teams}::uuid[] IS NULL OR team_id = ANY(${teams}::uuid[]))
+                     AND id <> ALL(${failed}::uuid[])
+                   ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED`;
+          const found = due[0]?.id;
+          if (!found) return undefined;
+          id = found;
+          await applyAction(tx, { referralId: found }, { action }, timer, now, { source: this.#options.eventSource });
+          return found;
+        });
+      } catch (error) {
+        if (!id) throw error;
+        failed.push(id);
+        this.#options.log.error({ err: error, referralId: id, action }, 'deadline timer could not handle a referral');
+        continue;
+      }
+      if (!id) return done;
+      done.push(id);
     }
   }
 }
