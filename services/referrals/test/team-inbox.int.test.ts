@@ -164,6 +164,19 @@ describe('the team works the referral', () => {
     ]);
   });
 
+  it('when two members accept and decline at the same moment, then exactly one wins and the other gets 409', async () => {
+    const { data } = await referrals.decide();
+    const referral = await referrals.referralOf(data.decisionId);
+    const token = await referrals.teamToken(data.teamId);
+    const answers = await Promise.all([
+      act(data.teamId, referral.id, 'accept', token),
+      act(data.teamId, referral.id, 'decline', token, { reason: 'no_capacity' }),
+    ]);
+    expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 409]);
+    const history = await referrals.app.prisma.referralHistory.findMany({ where: { referralId: referral.id } });
+    expect(history.map((entry) => entry.action)).toHaveLength(2);
+  });
+
   it('when another team asks for a referral or acts on it, then it does not exist for them (404); their own inbox of another team is 403', async () => {
     const { data } = await referrals.decide();
     const referral = await referrals.referralOf(data.decisionId);
