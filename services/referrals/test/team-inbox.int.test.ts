@@ -357,3 +357,24 @@ describe('the inbox list', () => {
     );
   });
 });
+
+describe('the API description', () => {
+  it('lists the inbox, action and GP endpoints in the OpenAPI document', async () => {
+    const document = (await expectStatus(referrals.app.inject({ method: 'GET', url: '/v1/openapi.json' }), 200)).json();
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/teams/{teamId}/referrals',
+        '/v1/teams/{teamId}/referrals/{referralId}',
+        '/v1/teams/{teamId}/referrals/{referralId}/subject',
+        '/v1/teams/{teamId}/referrals/{referralId}/accept',
+        '/v1/teams/{teamId}/referrals/{referralId}/decline',
+        '/v1/teams/{teamId}/referrals/{referralId}/transfer',
+        '/v1/teams/{teamId}/referrals/{referralId}/contact-attempts',
+        '/v1/teams/{teamId}/referrals/{referralId}/close',
+        '/v1/teams/{teamId}/notices',
+        '/v1/referrals',
+        '/v1/referrals/{referralId}',
+      ]),
+    );
+  });
+});
