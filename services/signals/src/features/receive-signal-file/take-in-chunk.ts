@@ -205,18 +205,18 @@ export async function takeInChunk(
   }
 
   if (openedCases.length > 0) {
-    await tx.householdCase.createMany({
-      data: openedCases.map((signal) => ({
-        id: signal.caseId as string,
-        householdKey: signal.householdKey,
-        postcode: signal.postcode,
-        houseNumber: signal.houseNumber,
-        houseNumberAddition: signal.houseNumberAddition,
-        status: 'open',
-        openedAt: now,
-        lastSignalAt: now,
-      })),
-    });
+    await tx.$executeRawUnsafe(
+      `INSERT INTO household_case (id, household_key, postcode, house_number, house_number_addition, status, opened_at, last_signal_at)
+       SELECT id, household_key, postcode, house_number, addition, 'open', $6, $6
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[])
+              AS opened (id, household_key, postcode, house_number, addition)`,
+      openedCases.map((signal) => signal.caseId),
+      openedCases.map((signal) => signal.householdKey),
+      openedCases.map((signal) => signal.postcode),
+      openedCases.map((signal) => signal.houseNumber),
+      openedCases.map((signal) => signal.houseNumberAddition),
+      now,
+    );
   }
   if (joinedCaseIds.size > 0) {
     await tx.$executeRaw`
