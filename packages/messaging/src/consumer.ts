@@ -1,9 +1,10 @@
 import { type CloudEventAttributes, EnvelopeError, fromKafkaHeaders } from '@vangnet/contracts/envelope';
 import type { AnyEventDefinition, EventData } from '@vangnet/contracts/events';
 import { deadLetterTopic, type Topic } from '@vangnet/contracts/topics';
-import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { PermanentEventError } from './errors.ts';
+import { endsOfUncommittedPartitions, type PartitionOffset } from './group-offsets.ts';
 import { producerOptions } from './kafka.ts';
 import type { Log } from './log.ts';
 import { contextFromHeaders, SpanKind, startSpan, type TraceHeaders, traceHeadersOf } from './tracing.ts';
@@ -119,6 +120,8 @@ export class EventConsumer<Tx> {
   #consumer: Consumer | undefined;
   #deadLetters: Producer | undefined;
   #stopped = false;
+  /** Where a new group starts instead of the beginning (startNewGroupAtEnd); applied once. */
+  #startAt: PartitionOffset[] = [];
   #listeners: ((outcome: Outcome, event: { id?: string; type?: string }) => void)[] = [];
 
   constructor(options: ConsumerOptions<Tx>) {
@@ -144,6 +147,15 @@ export class EventConsumer<Tx> {
 
   get groupId(): string {
     return this.#options.groupId;
+  }
+
+  /**
+   * For tests on a shared broker only: if this group never committed, it
+   * starts at the topics' ends as of this call instead of their beginning.
+   * Call before `start`.
+   */
+  async startNewGroupAtEnd(admin: Admin): Promise<void> {
+    this.#startAt = await endsOfUncommittedPartitions(admin, this.#options.groupId, this.#topics);
   }
 
   /** Observes outcomes (metrics, tests). */
@@ -212,6 +224,8 @@ export class EventConsumer<Tx> {
         }
       },
     });
+    // Seeks wait in kafkajs until the partition is assigned to this member.
+    for (const start of this.#startAt.splice(0)) this.#consumer.seek(start);
   }
 
   async #disconnect(): Promise<void> {

@@ -36,6 +36,12 @@ export const commonConfig = {
     .string()
     .regex(/^[a-zA-Z0-9._-]+$/)
     .default('vangnet'),
+  /**
+   * Where a consumer group that never committed starts: `earliest` (every
+   * deployment) reads what waited for it; `latest` is for tests on a shared
+   * broker only (EventConsumer.startNewGroupAtEnd).
+   */
+  KAFKA_NEW_GROUPS_START: z.enum(['earliest', 'latest']).default('earliest'),
   /** Where the public keys of the token issuer are: an https URL or a file: URL. */
   AUTH_JWKS_URL: z.url({ protocol: /^(https?|file)$/ }),
   AUTH_ISSUER: z.string().min(1),

@@ -21,6 +21,9 @@ export function serviceEnv(options: {
     DATABASE_URL: options.databaseUrl,
     KAFKA_BROKERS: options.infrastructure.kafkaBrokers.join(','),
     KAFKA_CONSUMER_GROUP_PREFIX: options.groupPrefix ?? `test-${randomBytes(4).toString('hex')}`,
+    // Each file's new groups start at the end of the shared topics, not at
+    // every event the files before it published.
+    KAFKA_NEW_GROUPS_START: 'latest',
     AUTH_JWKS_URL: options.issuer.jwksUrl,
     AUTH_ISSUER: options.issuer.issuer,
   };

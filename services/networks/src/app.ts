@@ -36,6 +36,7 @@ export async function buildApp(config: NetworksConfig, logger?: Logger) {
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID ?? 'vangnet-networks',
     relay: true,
+    newGroupsStartAt: config.KAFKA_NEW_GROUPS_START,
     consumers: (instance) => [
       new EventConsumer({
         kafka: instance.kafka,
@@ -51,7 +52,7 @@ export async function buildApp(config: NetworksConfig, logger?: Logger) {
   await app.register(managePartnersRoute, { prisma, eventSource });
   await app.register(manageRulesRoute, { prisma });
   await app.register(simulateRoutingRoute, { prisma });
-  await app.register(coordinatorQueueRoute, { prisma });
+  await app.register(coordinatorQueueRoute, { prisma, eventSource });
   await app.register(importPostcodesRoute, { prisma });
   return Object.assign(app, { prisma, eventSource });
 }

@@ -43,6 +43,7 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger, options
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID ?? 'vangnet-referrals',
     relay: true,
+    newGroupsStartAt: config.KAFKA_NEW_GROUPS_START,
     consumers: (instance) => [
       new EventConsumer({
         kafka: instance.kafka,

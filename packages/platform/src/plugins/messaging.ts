@@ -11,9 +11,12 @@ declare module 'fastify' {
   }
 }
 
+type Admin = ReturnType<Kafka['admin']>;
+
 /** What the plugin needs of a consumer: an `EventConsumer` of any transaction type. */
 interface Lifecycle {
   readonly groupId: string;
+  startNewGroupAtEnd(admin: Admin): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
   onOutcome(listener: (outcome: string) => void): void;
@@ -26,6 +29,8 @@ export interface MessagingPluginOptions {
   relay: boolean;
   /** The service's consumers, built once the app (and its database) exists. */
   consumers?: (app: FastifyInstance) => Lifecycle[];
+  /** `latest` only in tests: new groups skip what the shared broker already holds. */
+  newGroupsStartAt?: 'earliest' | 'latest';
 }
 
 /**
@@ -85,6 +90,13 @@ export const messagingPlugin = fp(
       consumers = options.consumers?.(app) ?? [];
       for (const consumer of consumers) {
         consumer.onOutcome((outcome) => consumed.inc({ group: consumer.groupId, outcome }));
+      }
+      if (options.newGroupsStartAt === 'latest' && consumers.length > 0) {
+        // Awaited, unlike the joins below: once the app is ready, whatever is
+        // published next is after the groups' starting point.
+        adminConnected ??= admin.connect();
+        await adminConnected;
+        for (const consumer of consumers) await consumer.startNewGroupAtEnd(admin);
       }
       // Joining a group can take seconds; the HTTP API does not wait for it.
       for (const consumer of consumers) {
