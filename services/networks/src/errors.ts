@@ -17,6 +17,14 @@ export const networksErrors = {
   PARTNER_NOT_FOUND: { status: 404, title: 'No such partner organisation' },
   PARTNER_KIND_FIXED: { status: 409, title: 'A partner organisation cannot change its kind' },
   PARTNER_MUNICIPALITY_UNKNOWN: { status: 422, title: 'A partner names a municipality that does not exist' },
+  QUEUE_ENTRY_NOT_FOUND: { status: 404, title: 'No such entry in the coordinator queue' },
+  QUEUE_ENTRY_RESOLVED: { status: 409, title: 'The queue entry was already resolved' },
+  QUEUE_ITEM_HELD: { status: 409, title: 'A team holds the item; it can transfer the referral' },
+  QUEUE_ITEM_UNKNOWN: { status: 409, title: 'Networks has no routing of this item to go on' },
+  ASSIGN_TEAM_UNKNOWN: { status: 422, title: 'No such team' },
+  ASSIGN_TEAM_ELSEWHERE: { status: 422, title: "The team does not work in the item's municipality" },
+  ASSIGN_TEAM_INACTIVE: { status: 422, title: 'The team is inactive' },
+  ASSIGN_TOO_MANY_ATTEMPTS: { status: 409, title: 'The item was routed too often for one more decision' },
   POSTCODE_MAP_INVALID: { status: 422, title: 'The postcode map has malformed rows; nothing was changed' },
 } satisfies DomainErrorTable;
 

@@ -208,3 +208,7 @@ export const PartnerResponse = z.object({
   revision: z.number().int(),
 });
 export const PartnerListResponse = z.object({ partners: z.array(PartnerResponse) });
+
+export const QueueEntryParams = z.strictObject({ entryId: z.uuid() });
+export const AssignBody = z.strictObject({ teamId: z.uuid() });
+export const AssignResponse = z.object({ decisionId: z.uuid() });

@@ -1,10 +1,61 @@
 import type { FastifyPluginAsyncZod } from '@vangnet/platform/app';
 import { DomainError } from '@vangnet/platform/problem';
+import { z } from 'zod';
 import type { PrismaClient } from '../../db.ts';
 import { adminAccess, assertMunicipality, callerOf } from '../../http/access.ts';
-import { QueueQuery, QueueResponse } from '../../http/schemas.ts';
+import { AssignBody, AssignResponse, QueueEntryParams, QueueQuery, QueueResponse } from '../../http/schemas.ts';
+import { assignFromQueue, resolveEntry } from './store.ts';
 
-export const coordinatorQueueRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient }> = async (app, { prisma }) => {
+export const coordinatorQueueRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient; eventSource: string }> = async (
+  app,
+  { prisma, eventSource },
+) => {
+  app.post(
+    '/v1/coordinator-queue/:entryId/assign',
+    {
+      onRequest: adminAccess,
+      schema: {
+        summary: 'Give a waiting item to a team; publishes RoutingDecided (ruleId `coordinator`)',
+        description:
+          'For an item no team holds (no rule, no team left, a refused transfer). The team must be active and ' +
+          "work in the item's municipality; it may be one that declined before or is at capacity. Every open " +
+          'entry of the item is resolved.',
+        tags: ['routing'],
+        security: [{ bearer: [] }],
+        params: QueueEntryParams,
+        body: AssignBody,
+        response: { 200: AssignResponse },
+      },
+    },
+    async (request) =>
+      prisma.$transaction((tx) =>
+        assignFromQueue(
+          tx,
+          callerOf(request),
+          { entryId: request.params.entryId, teamId: request.body.teamId },
+          { source: eventSource, ...request.traceHeaders },
+        ),
+      ),
+  );
+
+  app.post(
+    '/v1/coordinator-queue/:entryId/resolve',
+    {
+      onRequest: adminAccess,
+      schema: {
+        summary: 'Mark an entry dealt with (an escalation followed up outside Vangnet)',
+        tags: ['routing'],
+        security: [{ bearer: [] }],
+        params: QueueEntryParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await prisma.$transaction((tx) => resolveEntry(tx, callerOf(request), request.params.entryId, new Date()));
+      return reply.code(204).send(null);
+    },
+  );
+
   app.get(
     '/v1/coordinator-queue',
     {
