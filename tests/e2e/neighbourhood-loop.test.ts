@@ -242,6 +242,18 @@ describe('the neighbourhood loop across signals, networks and referrals', () => 
       headers: { authorization: `Bearer ${await teamToken(teams.south)}` },
     });
     expect(elsewhere.status).toBe(404);
+    // Nor does the other team reach the referral itself, under its own inbox or the holder's.
+    const southToken = await teamToken(teams.south);
+    for (const url of [
+      `/v1/teams/${teams.south}/referrals/${referral.id}`,
+      `/v1/teams/${teams.north}/referrals/${referral.id}`,
+    ]) {
+      const response = await fetch(`${system.referralsUrl}${url}`, {
+        headers: { authorization: `Bearer ${southToken}` },
+      });
+      expect(response.status, url).toBeGreaterThanOrEqual(403);
+      expect(response.status, url).toBeLessThanOrEqual(404);
+    }
 
     await json(act(teams.north, referral.id, 'accept'), 200);
     await json(
