@@ -80,6 +80,7 @@ const openAssignments = async (teamId: string) =>
 
 const queueOf = async (coordinator: string) =>
   (await expectStatus(networks.call('GET', '/v1/coordinator-queue', coordinator), 200)).json().items as {
+    id: string;
     item: { id: string };
     reason: string;
     referralId: string | null;
@@ -141,7 +142,7 @@ const decline = (item: { kind: 'case'; id: string }, teamId: string) =>
   );
 
 describe('re-routing on the broker', () => {
-  it('when the first team declines, then the next team gets the item; when it declines too, then the coordinator does', async () => {
+  it('when the first team declines, then the next team gets the item; when it declines too, then the coordinator does and can hand it to a team', async () => {
     const area = await twoTeamArea();
     const item = await openCase(area.digits);
     const first = await routingOf(item.id, 1);
@@ -165,9 +166,29 @@ describe('re-routing on the broker', () => {
       data: { reason: 'no_team_left', item },
     });
     expect(await openAssignments(area.second)).toBe(0);
-    expect(await queueOf(area.coordinator)).toEqual([
-      expect.objectContaining({ item, reason: 'no_team_left', municipalityCode: area.code }),
-    ]);
+    const [waiting] = await queueOf(area.coordinator);
+    expect(waiting).toMatchObject({ item, reason: 'no_team_left', municipalityCode: area.code });
+
+    // The coordinator gives it back to the first team, by hand: routing 4, the first team no longer excluded.
+    const elsewhere = await networks.municipality();
+    const refused = await networks.call('POST', `/v1/coordinator-queue/${waiting?.id}/assign`, elsewhere.coordinator, {
+      teamId: area.first,
+    });
+    expect(refused.json()).toMatchObject({ status: 404, code: 'QUEUE_ENTRY_NOT_FOUND' });
+    await expectStatus(
+      networks.call('POST', `/v1/coordinator-queue/${waiting?.id}/assign`, area.coordinator, { teamId: area.first }),
+      200,
+    );
+    expect(await routingOf(item.id, 4)).toMatchObject({
+      type: 'nl.vangnet.networks.RoutingDecided.v2',
+      data: { teamId: area.first, ruleId: 'coordinator', attempt: 4, excludedTeamIds: [area.second], escalatesOn },
+    });
+    expect(await queueOf(area.coordinator)).toEqual([]);
+    expect(await openAssignments(area.first)).toBe(1);
+    const again = await networks.call('POST', `/v1/coordinator-queue/${waiting?.id}/assign`, area.coordinator, {
+      teamId: area.second,
+    });
+    expect(again.json()).toMatchObject({ status: 409, code: 'QUEUE_ENTRY_RESOLVED' });
   });
 
   it('when a team transfers the item, then the new team gets it under the reserved referral id; to a team elsewhere, the coordinator does', async () => {
@@ -253,6 +274,13 @@ describe('re-routing on the broker', () => {
     );
     expect(queued).toMatchObject({ reason: 'escalated', referralId });
     expect(await openAssignments(area.first)).toBe(1);
+    // The team still holds it: the coordinator cannot assign it past the team, only follow it up.
+    const held = await networks.call('POST', `/v1/coordinator-queue/${queued.id}/assign`, area.coordinator, {
+      teamId: area.second,
+    });
+    expect(held.json()).toMatchObject({ status: 409, code: 'QUEUE_ITEM_HELD' });
+    await expectStatus(networks.call('POST', `/v1/coordinator-queue/${queued.id}/resolve`, area.coordinator), 204);
+    expect((await queueOf(area.coordinator)).find((entry) => entry.item.id === item.id)).toBeUndefined();
 
     await publish(
       outboxMessage(
