@@ -131,6 +131,26 @@ describe('the router on the broker', () => {
     expect(decision.payload.explanation).toContain('Klein team is at capacity');
   });
 
+  it('when the same case is opened twice under another event id, then it is routed once and counted once', async () => {
+    const area = await routedArea();
+    const opened = openCase(`${area.digits}AB`);
+    await publish(opened.message);
+    await decisionFor(opened.caseId);
+    const again = outboxMessage(CaseOpenedV1, opened.message.payload as never, { source });
+    expect(again.eventId).not.toBe(opened.message.eventId);
+    await publish(again);
+    // Ordered after the second one on the same partition (same key): once it is decided, the second was handled.
+    const marker = openCase(`${area.digits}AB`);
+    await publish({ ...marker.message, messageKey: opened.caseId });
+    await decisionFor(marker.caseId);
+    const { rows } = await networks.app.pool.query(
+      'SELECT count(*)::int AS n FROM routing_decision WHERE item_id = $1',
+      [opened.caseId],
+    );
+    expect(rows[0].n).toBe(1);
+    expect((await networks.app.prisma.team.findUniqueOrThrow({ where: { id: area.small } })).openAssignments).toBe(1);
+  });
+
   it('when a GP asks for a welfare coach, then the request goes to the coaches by its concern', async () => {
     const area = await routedArea();
     const requestId = randomUUID();

@@ -67,6 +67,16 @@ export async function routeItem(
   earlier: EarlierRouting = { escalatesOn: null },
 ): Promise<void> {
   const now = new Date();
+  if (round === FIRST_ROUTING) {
+    const routed = await tx.routedItem.findUnique({
+      where: { itemKind_itemId: { itemKind: facts.item.kind, itemId: facts.item.id } },
+      select: { attempt: true },
+    });
+    // The opening event again under another event id (a re-publication the
+    // inbox cannot recognise): routing it twice would count the team twice
+    // and forget which teams already had the item.
+    if (routed) return;
+  }
   const { neighbourhood, outcome } = await decideForItem(tx, facts, address, round, now, earlier.lockTeamIds);
   const municipalityCode = outcome.municipalityCode ?? address.municipalityCode ?? null;
   const decisionId = randomUUID();
