@@ -1,15 +1,17 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { nlGovSource } from '@vangnet/contracts/envelope';
 import { RoutingDecidedV2 } from '@vangnet/contracts/networks';
+import { topics } from '@vangnet/contracts/topics';
 import { appendToOutbox } from '@vangnet/db/outbox';
 import { outboxMessage } from '@vangnet/messaging/outbox';
 import { createTestDatabase, type TestDatabase } from '@vangnet/testing/database';
 import { testInfrastructure } from '@vangnet/testing/inject';
 import { serviceEnv } from '@vangnet/testing/service-env';
 import { createTestIssuer, type TestIssuer } from '@vangnet/testing/tokens';
+import { waitFor } from '@vangnet/testing/wait';
 import type { z } from 'zod';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -25,9 +27,10 @@ export async function startReferrals(env: Record<string, string> = {}) {
   const infrastructure = testInfrastructure();
   const database: TestDatabase = await createTestDatabase(infrastructure.postgresServerUrl, 'referrals', migrations);
   const issuer: TestIssuer = await createTestIssuer();
+  const groupPrefix = `test-${randomBytes(4).toString('hex')}`;
   const app = await buildApp(
     loadConfig({
-      ...serviceEnv({ infrastructure, databaseUrl: database.url, issuer }),
+      ...serviceEnv({ infrastructure, databaseUrl: database.url, issuer, groupPrefix }),
       WEBHOOK_ALLOW_LOCAL_HTTP: 'true',
       WEBHOOK_TIMEOUT_MS: '2000',
       WEBHOOK_RETRY_INITIAL_MS: '20',
@@ -36,6 +39,7 @@ export async function startReferrals(env: Record<string, string> = {}) {
     }),
   );
   await app.ready();
+  await caughtUp(app.kafka, `${groupPrefix}.referrals.webhooks`);
 
   const token = (kind: 'team' | 'gp' | 'admin', organisationId: string = randomUUID()) =>
     issuer.sign({ organisationId, kind, scopes: ['referrals:read', 'referrals:write'] });
@@ -61,6 +65,42 @@ export async function startReferrals(env: Record<string, string> = {}) {
 }
 
 export type Referrals = Awaited<ReturnType<typeof startReferrals>>;
+
+/**
+ * Waits until the webhook group has read what its topics held when the test
+ * started. A new group reads the shared topics from the beginning, and the
+ * history other test runs left there takes a while; the tests then measure
+ * only their own events.
+ */
+async function caughtUp(kafka: Awaited<ReturnType<typeof buildApp>>['kafka'], groupId: string) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const watched = [topics.routingDecisions, topics.referralsEvents];
+    const ends = new Map<string, number>();
+    for (const topic of watched) {
+      for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
+        ends.set(`${topic}/${partition}`, Number(high));
+      }
+    }
+    await waitFor(
+      `consumer group ${groupId} to read the history of its topics`,
+      async () => {
+        const committed = await admin.fetchOffsets({ groupId, topics: watched });
+        const behind = committed.flatMap(({ topic, partitions }) =>
+          partitions.filter(({ partition, offset }) => {
+            const end = ends.get(`${topic}/${partition}`) ?? 0;
+            return end > 0 && Number(offset) < end;
+          }),
+        );
+        return behind.length === 0 ? true : undefined;
+      },
+      { timeoutMs: 110_000, intervalMs: 250 },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 /**
  * Publishes a RoutingDecided through the real broker as networks would:

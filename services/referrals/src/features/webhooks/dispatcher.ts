@@ -18,6 +18,9 @@ export interface DispatcherOptions {
   concurrency?: number;
   /** Fallback poll when no NOTIFY arrives (a lost LISTEN connection). */
   pollIntervalMs?: number;
+  /** How long delivered and failed deliveries stay in the delivery log. */
+  keepForMs?: number;
+  cleanupIntervalMs?: number;
   /** The clock deliveries are scheduled by; tests move it. */
   now?: () => Date;
   random?: () => number;
@@ -59,11 +62,15 @@ export class WebhookDispatcher {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #pendingWake = false;
+  #cleanupTimer: NodeJS.Timeout | undefined;
+  #attemptListeners: ((outcome: string) => void)[] = [];
 
   constructor(options: DispatcherOptions) {
     this.#options = {
       concurrency: 16,
       pollIntervalMs: 1_000,
+      keepForMs: 30 * 24 * 60 * 60 * 1000,
+      cleanupIntervalMs: 10 * 60 * 1000,
       now: () => new Date(),
       random: Math.random,
       ...options,
@@ -75,13 +82,21 @@ export class WebhookDispatcher {
     if (this.#running) return;
     this.#running = true;
     await this.#listen();
+    this.#cleanupTimer = setInterval(() => void this.#cleanup(), this.#options.cleanupIntervalMs);
+    this.#cleanupTimer.unref();
     this.#loop = this.#run();
+  }
+
+  /** Observes the outcome of every attempt (metrics). */
+  onAttempt(listener: (outcome: string) => void): void {
+    this.#attemptListeners.push(listener);
   }
 
   /** Stops claiming, lets the attempts in flight finish and record their result. */
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
+    clearInterval(this.#cleanupTimer);
     this.#wakeUp();
     await this.#loop;
     await Promise.all(this.#inFlight);
@@ -159,6 +174,7 @@ export class WebhookDispatcher {
       },
       body,
     });
+    for (const listener of this.#attemptListeners) listener(result.outcome);
     const attemptedAt = this.#options.now();
     const attemptCount = row.attempt_count + 1;
     const next = afterAttempt(
@@ -207,6 +223,21 @@ export class WebhookDispatcher {
     if (next.status === 'failed') this.#log.warn(log, 'webhook delivery failed for 24 hours; marked failed');
     else if (next.status === 'pending')
       this.#log.info({ ...log, statusCode: result.statusCode }, 'webhook attempt failed');
+  }
+
+  /** The log is for finding out what happened lately, not an archive: finished deliveries go after a while. */
+  async #cleanup(): Promise<void> {
+    try {
+      const cutoff = new Date(this.#options.now().getTime() - this.#options.keepForMs);
+      await this.#options.pool.query(
+        `DELETE FROM webhook_delivery WHERE id IN (
+           SELECT id FROM webhook_delivery
+            WHERE status <> 'pending' AND coalesce(last_attempt_at, created_at) < $1 LIMIT 5000)`,
+        [cutoff],
+      );
+    } catch (error) {
+      this.#log.warn({ err: error }, 'webhook delivery cleanup failed; trying again later');
+    }
   }
 
   async #untilNextDue(): Promise<number> {

@@ -1,3 +1,4 @@
+import { Counter, Gauge } from '@vangnet/platform/metrics';
 import type { FastifyPluginAsync } from 'fastify';
 import type { PrismaClient } from '../../db.ts';
 import type { BackoffPolicy } from './backoff.ts';
@@ -24,6 +25,26 @@ export const webhookDispatcherPlugin: FastifyPluginAsync<WebhookDispatcherPlugin
     backoff: options.backoff,
     timeoutMs: options.timeoutMs,
   });
+  new Gauge({
+    name: 'webhook_deliveries',
+    help: 'Webhook deliveries kept, by status (pending ones wait for an attempt or a retry)',
+    labelNames: ['status'] as const,
+    registers: [app.metrics],
+    async collect() {
+      this.reset();
+      const { rows } = await app.pool.query<{ status: string; n: number }>(
+        'SELECT status, count(*)::int AS n FROM webhook_delivery GROUP BY status',
+      );
+      for (const row of rows) this.set({ status: row.status }, row.n);
+    },
+  });
+  const attempts = new Counter({
+    name: 'webhook_attempts_total',
+    help: 'Webhook HTTP attempts by outcome (delivered, http_status, timeout, connection_failed, redirect_not_followed)',
+    labelNames: ['outcome'] as const,
+    registers: [app.metrics],
+  });
+  dispatcher.onAttempt((outcome) => attempts.inc({ outcome }));
   app.addHook('onReady', async () => {
     await dispatcher.start();
   });
