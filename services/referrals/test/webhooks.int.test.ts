@@ -131,6 +131,13 @@ describe('webhook subscriptions', () => {
     expect(JSON.stringify(problem)).toContain('credentials_in_url');
   });
 
+  it('when the body is larger than 8 KiB, then it is refused before it is read', async () => {
+    const token = await referrals.token('team');
+    const response = await referrals.subscribe(token, { url: `https://crm.team.example/${'a'.repeat(9_000)}` });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
   it('when a team registers more than ten endpoints, then the eleventh is refused', async () => {
     const token = await referrals.token('team');
     for (let index = 0; index < 10; index += 1) {

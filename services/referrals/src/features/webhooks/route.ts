@@ -140,6 +140,8 @@ export const webhooksRoute: FastifyPluginAsyncZod<{
     '/v1/webhook-subscriptions',
     {
       onRequest: authenticate({ kinds, scope: scopes.referralsWrite }),
+      // A URL and a few event names: anything bigger is a mistake or an attack.
+      bodyLimit: 8 * 1024,
       schema: {
         summary: 'Register an endpoint for the events that concern your team or practice',
         description:
