@@ -72,9 +72,11 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
     leaseSeconds: 60,
     pollMs: config.SIGNAL_FILE_POLL_MS,
   });
+  const stagingPool = createPool(config.DATABASE_URL, config.SIGNAL_FILE_CONCURRENT_UPLOADS);
+  app.addHook('onClose', async () => stagingPool.end());
   await app.register(receiveSignalFileRoute, {
     prisma,
-    pool,
+    pool: stagingPool,
     limits: { maxBytes: config.SIGNAL_FILE_MAX_BYTES, maxRows: config.SIGNAL_FILE_MAX_ROWS },
     onStaged: () => fileJob.wake(),
   });

@@ -20,6 +20,12 @@ export const SignalsConfig = z.object({
     .max(1024 ** 3)
     .default(200 * 1024 ** 2),
   SIGNAL_FILE_MAX_ROWS: z.coerce.number().int().min(1).max(5_000_000).default(500_000),
+  /**
+   * Uploads staged at once per instance, each holding one database connection
+   * of a pool of its own for as long as the upload streams; more wait (their
+   * bodies unread) rather than take the connections requests need.
+   */
+  SIGNAL_FILE_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(50).default(2),
   /** Rows the file job takes in per transaction. */
   SIGNAL_FILE_CHUNK_ROWS: z.coerce.number().int().min(1).max(5_000).default(1_000),
   /** How often an idle file job looks for work another instance staged or a crashed one left. */

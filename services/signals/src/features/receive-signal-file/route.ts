@@ -46,6 +46,7 @@ const columnList = Object.entries(fileColumns)
 
 export interface FileRouteDeps {
   prisma: PrismaClient;
+  /** The staging pool: one connection per upload in progress, apart from the service's own pool. */
   pool: pg.Pool;
   limits: FileLimits;
   /** Tells the file job that a file is waiting. */
