@@ -258,6 +258,74 @@ describe('webhook delivery', () => {
     expect(await deliveriesOf(otherPractice, otherSubscription.id)).toEqual([]);
   });
 
+  it('when the team accepts the referral in its inbox, then its receiver gets ReferralAccepted as well', async () => {
+    const team = await subscribedTeam();
+    const { eventId } = await publishRoutingDecided(referrals, { teamId: team.teamId });
+    await waitFor(
+      'the routing decision arrives',
+      async () => team.endpoint.received.find((request) => JSON.parse(request.body).id === eventId),
+      { timeoutMs: 30_000 },
+    );
+    const referral = await waitFor('the referral is in the inbox', async () => {
+      const inbox = await referrals.request('GET', `/v1/teams/${team.teamId}/referrals`, team.token);
+      return inbox.json().items?.[0] as { id: string } | undefined;
+    });
+    const accepted = await referrals.request(
+      'POST',
+      `/v1/teams/${team.teamId}/referrals/${referral.id}/accept`,
+      team.token,
+    );
+    expect(accepted.statusCode).toBe(200);
+
+    const request = await waitFor('ReferralAccepted arrives', async () =>
+      team.endpoint.received.find(
+        (received) => JSON.parse(received.body).type === 'nl.vangnet.referrals.ReferralAccepted.v1',
+      ),
+    );
+    expect(request.verified).toBe(true);
+    expect(JSON.parse(request.body)).toMatchObject({
+      subject: referral.id,
+      data: { referralId: referral.id, teamId: team.teamId, acceptedAt: expect.any(String) },
+    });
+  });
+
+  it('when three dispatchers share the database, then every delivery is sent once', async () => {
+    const others = [1, 2].map(
+      () =>
+        new WebhookDispatcher({
+          prisma: referrals.app.prisma,
+          pool: referrals.app.pool,
+          logger: referrals.app.log,
+          send: httpSender(2_000),
+          backoff: { initialMs: 20, maxMs: 100 },
+          timeoutMs: 2_000,
+        }),
+    );
+    await Promise.all(others.map((dispatcher) => dispatcher.start()));
+    try {
+      const team = await subscribedTeam();
+      const published = await Promise.all(
+        Array.from({ length: 30 }, () => publishRoutingDecided(referrals, { teamId: team.teamId })),
+      );
+      await waitFor(
+        'all thirty are delivered',
+        async () => {
+          const logged = await deliveriesOf(team.token, team.subscription.id);
+          return logged.length === 30 && logged.every((delivery) => delivery.status === 'delivered') ? true : undefined;
+        },
+        { timeoutMs: 30_000 },
+      );
+      const webhookIds = team.endpoint.received.map((request) => request.headers['webhook-id']);
+      expect(webhookIds).toHaveLength(30);
+      expect(new Set(webhookIds).size).toBe(30);
+      expect(new Set(team.endpoint.received.map((request) => JSON.parse(request.body).id))).toEqual(
+        new Set(published.map(({ eventId }) => eventId)),
+      );
+    } finally {
+      await Promise.all(others.map((dispatcher) => dispatcher.stop()));
+    }
+  });
+
   it('when a subscription filters on other events, then a routing decision is not delivered to it', async () => {
     const filtered = await subscribedTeam({ eventTypes: ['ReferralClosed'] });
     const everything = await subscribedTeam();
