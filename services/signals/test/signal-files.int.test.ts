@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { waitFor } from '@vangnet/testing/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stageFile } from '../src/features/receive-signal-file/stage.ts';
 import { daysAgo, startSignals, uniqueAddress } from './harness.ts';
 
 let signals: Awaited<ReturnType<typeof startSignals>>;
@@ -241,6 +243,20 @@ describe('POST /v1/signal-files', () => {
     const huge = await signals.postFile(Buffer.alloc(16 * 1024 * 1024 + 1, 0x61), token);
     expect(huge.statusCode).toBe(413);
     expect(huge.json().code).toBe('SIGNAL_FILE_TOO_LARGE');
+
+    // Streamed without a Content-Length, the limit is counted while reading and what was staged rolls back.
+    async function* chunked() {
+      yield Buffer.from(`${rentHeader}\n`);
+      const rows = `${Array.from({ length: 1000 }, () => good).join('\n')}\n`;
+      for (let sent = 0; sent <= 4 * 1024 * 1024; sent += rows.length) yield Buffer.from(rows);
+    }
+    await expect(
+      stageFile(signals.app.pool, { id: 'landlord-streamed', kind: 'landlord' }, Readable.from(chunked()), {
+        maxBytes: 4 * 1024 * 1024,
+        maxRows: 1_000_000,
+        trace: {},
+      }),
+    ).rejects.toMatchObject({ code: 'SIGNAL_FILE_TOO_LARGE' });
 
     // No delivery row, so no staged rows either (they cannot exist without one).
     expect(await count('SELECT count(*) AS n FROM signal_file')).toBe(before);
