@@ -315,6 +315,30 @@ describe('webhook delivery', () => {
         },
         { timeoutMs: 30_000 },
       );
+      // The log pages through all thirty, newest first, each once.
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const query: string = `limit=7${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = (
+          await referrals.request(
+            'GET',
+            `/v1/webhook-subscriptions/${team.subscription.id}/deliveries?${query}`,
+            team.token,
+          )
+        ).json();
+        paged.push(...page.items.map((delivery: { id: string }) => delivery.id));
+        cursor = page.next;
+      } while (cursor);
+      expect(paged).toHaveLength(30);
+      expect(new Set(paged).size).toBe(30);
+      const badCursor = await referrals.request(
+        'GET',
+        `/v1/webhook-subscriptions/${team.subscription.id}/deliveries?cursor=bm9wZQ`,
+        team.token,
+      );
+      expect(badCursor.statusCode).toBe(400);
+
       const webhookIds = team.endpoint.received.map((request) => request.headers['webhook-id']);
       expect(webhookIds).toHaveLength(30);
       expect(new Set(webhookIds).size).toBe(30);

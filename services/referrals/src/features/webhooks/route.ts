@@ -10,7 +10,9 @@ import { webhookEventNames } from './recipients.ts';
 import { generateSecret } from './signature.ts';
 import {
   createSubscription,
+  decodeCursor,
   deleteSubscription,
+  encodeCursor,
   findDelivery,
   findSubscription,
   listDeliveries,
@@ -233,15 +235,34 @@ export const webhooksRoute: FastifyPluginAsyncZod<{
         querystring: z.strictObject({
           limit: z.coerce.number().int().min(1).max(100).default(50),
           status: DeliveryStatus.optional(),
+          cursor: z
+            .string()
+            .max(200)
+            .refine((text) => decodeCursor(text) !== undefined, 'not a cursor this API gave out')
+            .optional()
+            .describe('`next` of the previous page.'),
         }),
-        response: { 200: z.object({ items: z.array(Delivery) }) },
+        response: {
+          200: z.object({
+            items: z.array(Delivery),
+            next: z.string().optional().describe('Pass as `cursor` for the next (older) page; absent on the last.'),
+          }),
+        },
       },
     },
     async (request) => {
       const subscription = await findSubscription(prisma, ownerOf(request), request.params.id);
       if (!subscription) throw notFound('subscription');
-      const deliveries = await listDeliveries(prisma, subscription.id, request.query);
-      return { items: deliveries.map(deliveryView) };
+      const { limit, status, cursor } = request.query;
+      const after = cursor ? decodeCursor(cursor) : undefined;
+      // One more than asked tells whether another page exists.
+      const deliveries = await listDeliveries(prisma, subscription.id, { limit: limit + 1, status, after });
+      const page = deliveries.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(deliveryView),
+        ...(deliveries.length > limit && last ? { next: encodeCursor(last) } : {}),
+      };
     },
   );
 

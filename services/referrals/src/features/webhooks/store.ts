@@ -49,13 +49,42 @@ export async function deleteSubscription(prisma: PrismaClient, owner: Owner, id:
 /** Attempts shown per delivery in the log: the most recent ones. */
 export const ATTEMPTS_SHOWN = 20;
 
+/** Where a page of the delivery log ends: the last delivery's creation time and id (keyset, stable under inserts). */
+export interface DeliveryCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export const encodeCursor = (cursor: DeliveryCursor): string =>
+  Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`).toString('base64url');
+
+/** The cursor, or undefined when the text is not one of ours. */
+export function decodeCursor(text: string): DeliveryCursor | undefined {
+  const [time, id, ...rest] = Buffer.from(text, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(time ?? '');
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  if (rest.length > 0 || Number.isNaN(createdAt.getTime()) || !id || !uuid.test(id)) return undefined;
+  return { createdAt, id };
+}
+
 export const listDeliveries = (
   prisma: PrismaClient,
   subscriptionId: string,
-  options: { limit: number; status?: string | undefined },
+  options: { limit: number; status?: string | undefined; after?: DeliveryCursor | undefined },
 ) =>
   prisma.webhookDelivery.findMany({
-    where: { subscriptionId, ...(options.status ? { status: options.status } : {}) },
+    where: {
+      subscriptionId,
+      ...(options.status ? { status: options.status } : {}),
+      ...(options.after
+        ? {
+            OR: [
+              { createdAt: { lt: options.after.createdAt } },
+              { createdAt: options.after.createdAt, id: { lt: options.after.id } },
+            ],
+          }
+        : {}),
+    },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: options.limit,
     include: { attempts: { orderBy: { attemptedAt: 'desc' }, take: ATTEMPTS_SHOWN } },
