@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { waitFor } from '@vangnet/testing/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageFile } from '../src/features/receive-signal-file/stage.ts';
-import { daysAgo, startSignals, uniqueAddress } from './harness.ts';
+import { daysAgo, rentSignal, startSignals, uniqueAddress } from './harness.ts';
 
 let signals: Awaited<ReturnType<typeof startSignals>>;
 
@@ -66,6 +66,11 @@ function rentRow(
     .map((column) => cells[column])
     .join(';');
 }
+
+const rentSignalFor = (reference: string, address: { postcode: string; houseNumber: number }) => ({
+  ...rentSignal(address),
+  reference,
+});
 
 describe('POST /v1/signal-files', () => {
   it('when a file mixes good and bad rows, then the good ones are taken in and each bad one is named by row and column', async () => {
@@ -188,6 +193,18 @@ describe('POST /v1/signal-files', () => {
     );
     process.stderr.write(`100,000-row file taken in ${Date.now() - started} ms\n`);
   }, 120_000);
+
+  it('when a row repeats a reference the partner already sent as a single signal, then it is a duplicate, not a second signal', async () => {
+    const partnerId = `landlord-${randomUUID()}`;
+    const token = await signals.token('landlord', partnerId);
+    const reference = `HUUR-${randomUUID()}`;
+    const address = uniqueAddress();
+    expect((await signals.post({ ...rentSignalFor(reference, address) }, token)).statusCode).toBe(201);
+    const response = await signals.postFile([rentHeader, rentRow(reference, address)].join('\n'), token);
+    const status = await completed(response.headers.location as string, token);
+    expect(status).toMatchObject({ accepted: 0, rejected: 0, duplicates: 1 });
+    expect(await count('SELECT count(*) AS n FROM signal WHERE partner_id = $1', [partnerId])).toBe(1);
+  });
 
   it('when the same file is sent again with its Idempotency-Key, then the first delivery answers; another file under the key is refused', async () => {
     const token = await signals.token('landlord');

@@ -23,12 +23,21 @@ interface ClaimedFile extends FileInHand {
 
 class LeaseLost extends Error {}
 
-const isRetryable = (error: unknown) => {
-  // A unique reference taken by a concurrent single request, or a deadlock with one: redo the chunk.
-  if (error instanceof Prisma.PrismaClientKnownRequestError) return error.code === 'P2002' || error.code === 'P2034';
-  const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
-  return code === '23505' || code === '40P01';
-};
+/**
+ * A unique reference taken by a concurrent single request, or a deadlock with
+ * one: the chunk is redone (it re-reads what is known, so the reference then
+ * counts as a duplicate). Raw statements through the driver adapter report
+ * the PostgreSQL code inside `meta` (P2010), the ORM's own ones as P2002.
+ */
+export function isRetryable(error: unknown): boolean {
+  const retryable = new Set(['23505', '40P01']);
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (error.code === 'P2002' || error.code === 'P2034') return true;
+    const meta = error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined;
+    return retryable.has(meta?.driverAdapterError?.cause?.originalCode ?? '');
+  }
+  return retryable.has((error as { code?: string } | null)?.code ?? '');
+}
 
 /**
  * The durable job that takes in staged file rows. Progress lives in the
