@@ -118,4 +118,23 @@ describe('retention', () => {
     const later = await signals.app.retention.runOnce(new Date(now.getTime() + 70 * DAY));
     expect(later).toEqual({ signals: 3, cases: 2 });
   });
+
+  it('when an open case is past its term but a team still holds its referral, then it stays until the team is done', async () => {
+    const now = new Date();
+    const landlord = await signals.token('landlord');
+    const held = (await signals.post(rentSignal(), landlord)).json();
+    await receivedAt(held.id, new Date(now.getTime() - 400 * DAY));
+    // The access read model as the routing and referral events leave it: one team holds the case.
+    await signals.app.pool.query(
+      `INSERT INTO case_team_access (case_id, team_id, active, as_of) VALUES ($1, gen_random_uuid(), true, now())`,
+      [held.caseId],
+    );
+    await signals.app.retention.runOnce(now);
+    expect(await query('SELECT 1 FROM household_case WHERE id = $1', [held.caseId])).toHaveLength(1);
+
+    await signals.app.pool.query('UPDATE case_team_access SET active = false WHERE case_id = $1', [held.caseId]);
+    await signals.app.retention.runOnce(now);
+    expect(await query('SELECT 1 FROM household_case WHERE id = $1', [held.caseId])).toHaveLength(0);
+    expect(await query('SELECT 1 FROM signal WHERE id = $1', [held.id])).toHaveLength(0);
+  });
 });

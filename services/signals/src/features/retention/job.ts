@@ -158,7 +158,11 @@ export class RetentionJob {
     now: Date,
   ): Promise<{ cases: number; signals: number }> {
     const condition =
-      term === 'closed_case' ? `status = 'closed' AND closed_at < $1` : `status = 'open' AND last_signal_at < $1`;
+      term === 'closed_case'
+        ? `status = 'closed' AND closed_at < $1`
+        : // A team still working the case needs the household's details, however long ago the last signal came.
+          `status = 'open' AND last_signal_at < $1
+           AND NOT EXISTS (SELECT 1 FROM case_team_access a WHERE a.case_id = household_case.id AND a.active)`;
     const cases = await tx.$queryRawUnsafe<{ id: string; started: Date }[]>(
       `SELECT id::text, ${term === 'closed_case' ? 'closed_at' : 'last_signal_at'} AS started
          FROM household_case WHERE ${condition}
