@@ -27,7 +27,7 @@ export async function endsOfUncommittedPartitions(
   groupId: string,
   topics: readonly string[],
 ): Promise<PartitionOffset[]> {
-  const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+  const committed = await retryingCoordinatorErrors(() => admin.fetchOffsets({ groupId, topics: [...topics] }));
   const starts: PartitionOffset[] = [];
   for (const { topic, partitions } of committed) {
     const uncommitted = new Set(partitions.filter((p) => Number(p.offset) < 0).map((p) => p.partition));
@@ -37,4 +37,21 @@ export async function endsOfUncommittedPartitions(
     }
   }
   return starts;
+}
+
+/**
+ * On a fresh broker the first group request finds no coordinator yet (the
+ * offsets topic is being created: NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE,
+ * both retriable); kafkajs' admin passes that on instead of retrying.
+ */
+async function retryingCoordinatorErrors<T>(request: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await request();
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true;
+      if (!retriable || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
+    }
+  }
 }
