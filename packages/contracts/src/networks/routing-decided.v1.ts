@@ -46,7 +46,18 @@ export const RoutingFailedV1 = defineEvent({
   schema: z.strictObject({
     decisionId: z.uuid(),
     item: RoutedItem,
-    reason: z.enum(['no_neighbourhood_for_address', 'no_matching_rule', 'all_teams_at_capacity', 'no_team_left']),
+    /**
+     * `transfer_refused`: a team asked to transfer the item to a team the router
+     * may not give it to (inactive, other municipality, already had it); the
+     * coordinator decides instead. Added later: consumers must accept it.
+     */
+    reason: z.enum([
+      'no_neighbourhood_for_address',
+      'no_matching_rule',
+      'all_teams_at_capacity',
+      'no_team_left',
+      'transfer_refused',
+    ]),
     explanation: z.string().max(500),
     decidedAt: z.iso.datetime({ offset: true }),
   }),
