@@ -9,6 +9,7 @@ import { CaseOpenedV1 } from '@vangnet/contracts/signals';
 import { topics } from '@vangnet/contracts/topics';
 import { type Kafka, producerOptions } from '@vangnet/messaging/kafka';
 import { type OutboxMessage, outboxMessage } from '@vangnet/messaging/outbox';
+import { amsterdamDate, escalationDate } from '@vangnet/platform/working-days';
 import { waitFor } from '@vangnet/testing/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectStatus, startNetworks } from './helpers.ts';
@@ -169,6 +170,11 @@ describe('re-routing on the broker', () => {
     const [waiting] = await queueOf(area.coordinator);
     expect(waiting).toMatchObject({ item, reason: 'no_team_left', municipalityCode: area.code });
 
+    // The item waited in the queue until its first escalation date had passed.
+    await networks.app.prisma.routedItem.update({
+      where: { itemKind_itemId: { itemKind: item.kind, itemId: item.id } },
+      data: { escalatesOn: new Date('2026-01-05T00:00:00Z') },
+    });
     // The coordinator gives it back to the first team, by hand: routing 4, the first team no longer excluded.
     const elsewhere = await networks.municipality();
     const refused = await networks.call('POST', `/v1/coordinator-queue/${waiting?.id}/assign`, elsewhere.coordinator, {
@@ -181,7 +187,14 @@ describe('re-routing on the broker', () => {
     );
     expect(await routingOf(item.id, 4)).toMatchObject({
       type: 'nl.vangnet.networks.RoutingDecided.v2',
-      data: { teamId: area.first, ruleId: 'coordinator', attempt: 4, excludedTeamIds: [area.second], escalatesOn },
+      data: {
+        teamId: area.first,
+        ruleId: 'coordinator',
+        attempt: 4,
+        excludedTeamIds: [area.second],
+        // A fresh date from today: the passed one would escalate the new referral at the next timer run.
+        escalatesOn: escalationDate(amsterdamDate(new Date()), 5),
+      },
     });
     expect(await queueOf(area.coordinator)).toEqual([]);
     expect(await openAssignments(area.first)).toBe(1);

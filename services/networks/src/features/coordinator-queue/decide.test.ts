@@ -13,7 +13,8 @@ const waiting = (overrides: Partial<RoutedItemState> = {}): RoutedItemState => (
   excludedTeamIds: [teamId(1), teamId(2)],
   ruleId: 'north',
   deadlineWorkingDays: 5,
-  escalatesOn: '2026-12-14',
+  // Long passed: the item has waited in the queue since its first routing.
+  escalatesOn: '2026-10-05',
   ...overrides,
 });
 const team = (n: number, overrides: Partial<TransferTarget> = {}): TransferTarget => ({
@@ -35,8 +36,23 @@ describe('the coordinator assigns a waiting item', () => {
       ruleId: 'coordinator',
       deadline: '2026-11-30',
       deadlineWorkingDays: 5,
+      // Fresh: 15 working days from today, not the first routing's date, which would escalate it at once.
       escalatesOn: '2026-12-14',
       explanation: 'assigned by the coordinator to Team 2',
+    });
+  });
+
+  it('when the item never had an escalation date, then it gets one from today as well', () => {
+    expect(decideAssignment({ state: waiting({ escalatesOn: null }), target: team(4), now })).toMatchObject({
+      escalatesOn: '2026-12-14',
+    });
+  });
+
+  it('when a configured holiday falls in the period, then the escalation date moves with it', () => {
+    const holidays = { isHoliday: (date: string) => date === '2026-11-24' };
+    expect(decideAssignment({ state: waiting(), target: team(4), now, holidays })).toMatchObject({
+      deadline: '2026-12-01',
+      escalatesOn: '2026-12-15',
     });
   });
 

@@ -43,7 +43,12 @@ export type AssignmentOutcome =
  * it), and only to an active team of the item's municipality. The
  * coordinator may choose a team that declined before, or one at capacity:
  * a person decided, knowing why. The deadline is the last rule's, from
- * today; the escalation date of the first routing stays. Pure.
+ * today, and so is the escalation date (three times the deadline): the
+ * first routing's date has usually passed by the time an item leaves the
+ * queue, and keeping it would escalate the new referral at the next timer
+ * run and send it straight back here. (A team-to-team transfer keeps the
+ * first date: passing an item around must not postpone the coordinator;
+ * here the coordinator is the one deciding.) Pure.
  */
 export function decideAssignment(input: {
   state: RoutedItemState;
@@ -91,7 +96,7 @@ export function decideAssignment(input: {
     ruleId: COORDINATOR_RULE_ID,
     deadline: addWorkingDays(intake, deadlineWorkingDays, holidays),
     deadlineWorkingDays,
-    escalatesOn: state.escalatesOn ?? escalationDate(intake, deadlineWorkingDays, holidays),
+    escalatesOn: escalationDate(intake, deadlineWorkingDays, holidays),
     explanation: `assigned by the coordinator to ${target.name}${over}`,
   };
 }
