@@ -259,8 +259,32 @@ describe('re-routing on the broker', () => {
       (await queueOf(area.coordinator)).find((entry) => entry.item.id === item.id),
     );
     expect(queued).toMatchObject({ reason: 'transfer_refused', referralId: refusedReferral });
+    // Referrals hears it too: the reserved referral is not coming, the coordinator has the item.
+    expect(await routingOf(item.id, 3)).toMatchObject({
+      type: 'nl.vangnet.networks.RoutingFailed.v1',
+      data: { item, reason: 'transfer_refused', explanation: expect.stringContaining('Team elders') },
+    });
     expect(await openAssignments(area.third)).toBe(0);
     expect(await openAssignments(foreign)).toBe(0);
+  });
+
+  it('when the item was routed a hundred times, then a decline sends it to the coordinator with RoutingFailed no_team_left', async () => {
+    const area = await twoTeamArea();
+    const item = await openCase(area.digits);
+    await routingOf(item.id, 1);
+    await networks.app.prisma.routedItem.update({
+      where: { itemKind_itemId: { itemKind: item.kind, itemId: item.id } },
+      data: { attempt: 100 },
+    });
+    await decline(item, area.first);
+    expect(await routingOf(item.id, 2)).toMatchObject({
+      type: 'nl.vangnet.networks.RoutingFailed.v1',
+      data: { item, reason: 'no_team_left', explanation: expect.stringContaining('routed 100 times') },
+    });
+    const queued = (await queueOf(area.coordinator)).find((entry) => entry.item.id === item.id);
+    expect(queued).toMatchObject({ reason: 'too_many_attempts' });
+    expect(await openAssignments(area.first)).toBe(0);
+    expect(await openAssignments(area.second)).toBe(0);
   });
 
   it('when a referral escalates, then the coordinator sees it while the team keeps it; when it closes, then the slot is free', async () => {

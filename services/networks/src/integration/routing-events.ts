@@ -30,11 +30,25 @@ export function routingEvent(
     };
     return outboxMessage(RoutingDecidedV2, data, { ...context, time: decidedAt });
   }
+  return routingFailedEvent(outcome, decisionId, decidedAt, context);
+}
+
+/**
+ * RoutingFailed: the item waits for the coordinator. Also for what the
+ * router did not decide itself (a refused transfer, the attempt limit), so
+ * referrals never waits for a team that is not coming.
+ */
+export function routingFailedEvent(
+  failure: Pick<EventData<typeof RoutingFailedV1>, 'item' | 'reason' | 'explanation'>,
+  decisionId: string,
+  decidedAt: Date,
+  context: Omit<OutboxContext, 'time'>,
+): OutboxMessage {
   const data: EventData<typeof RoutingFailedV1> = {
     decisionId,
-    item: outcome.item,
-    reason: outcome.reason,
-    explanation: outcome.explanation,
+    item: failure.item,
+    reason: failure.reason,
+    explanation: failure.explanation.length <= 500 ? failure.explanation : `${failure.explanation.slice(0, 497)}...`,
     decidedAt: decidedAt.toISOString(),
   };
   return outboxMessage(RoutingFailedV1, data, { ...context, time: decidedAt });

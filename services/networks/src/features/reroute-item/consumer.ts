@@ -10,7 +10,7 @@ import {
 import { appendToOutbox } from '@vangnet/db/outbox';
 import { type HandlerContext, on } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../../db.ts';
-import { routingEvent } from '../../integration/routing-events.ts';
+import { routingEvent, routingFailedEvent } from '../../integration/routing-events.ts';
 import { routeItem } from '../route-item/consumer.ts';
 import { lockTeams } from '../route-item/load.ts';
 import { decideAfterReferralEnded, decideTransfer } from './decide.ts';
@@ -35,6 +35,8 @@ async function queueForCoordinator(
     municipalityCode: string | null;
     item: RoutedItem;
     referralId: string;
+    /** The failed routing decision, when networks recorded one. */
+    decisionId?: string;
     reason: string;
     explanation: string;
     now: Date;
@@ -46,6 +48,7 @@ async function queueForCoordinator(
       municipalityCode: entry.municipalityCode,
       itemKind: entry.item.kind,
       itemId: entry.item.id,
+      decisionId: entry.decisionId ?? null,
       referralId: entry.referralId,
       reason: entry.reason,
       explanation: entry.explanation.slice(0, 500),
@@ -57,14 +60,15 @@ async function queueForCoordinator(
 /**
  * A decline or an expired deadline: free the team's slot and route the
  * item again without every team that had it, or hand it to the
- * coordinator (RoutingFailed `no_team_left`) when no team is left.
+ * coordinator (RoutingFailed `no_team_left`) when no team is left or the
+ * item was routed too often.
  */
 async function rerouteAfter(
   ended: { referralId: string; item: RoutedItem; teamId: string; why: 'declined' | 'expired' },
   context: HandlerContext<Transaction>,
   eventSource: string,
 ): Promise<void> {
-  const { tx } = context;
+  const { tx, trace } = context;
   const locked = await lockRoutedItem(tx, ended.item);
   if (!locked) return;
   const { state, facts, address } = locked;
@@ -72,18 +76,43 @@ async function rerouteAfter(
   if (next.action !== 'reroute') await freeSlot(tx, ended.teamId);
   if (next.action === 'none') return;
   if (next.action === 'to_coordinator') {
+    const now = new Date();
+    const decisionId = randomUUID();
+    await tx.routingDecision.create({
+      data: {
+        id: decisionId,
+        itemKind: ended.item.kind,
+        itemId: ended.item.id,
+        outcome: 'failed',
+        teamId: null,
+        reason: 'no_team_left',
+        explanation: next.explanation,
+        decidedAt: now,
+        attempt: next.round.attempt,
+        neighbourhoodCode: state.neighbourhoodCode,
+        municipalityCode: state.municipalityCode,
+      },
+    });
     await tx.routedItem.update({
       where: { itemKind_itemId: { itemKind: ended.item.kind, itemId: ended.item.id } },
-      data: { teamId: null, attempt: next.round.attempt, excludedTeamIds: next.round.excludedTeamIds },
+      data: { teamId: null, attempt: next.round.attempt, excludedTeamIds: next.round.excludedTeamIds, updatedAt: now },
     });
     await queueForCoordinator(tx, {
       municipalityCode: state.municipalityCode,
       item: ended.item,
       referralId: ended.referralId,
+      decisionId,
       reason: 'too_many_attempts',
       explanation: next.explanation,
-      now: new Date(),
+      now,
     });
+    // For referrals no team is left either: without the event a GP request would wait for a team forever.
+    await appendToOutbox(tx, [
+      routingFailedEvent({ item: ended.item, reason: 'no_team_left', explanation: next.explanation }, decisionId, now, {
+        source: eventSource,
+        ...trace,
+      }),
+    ]);
     return;
   }
   await routeItem(facts, address, context, eventSource, next.round, {
@@ -106,7 +135,9 @@ export const rerouteExpired = (eventSource: string) =>
 /**
  * A transfer goes back through the router: the old team's slot is freed
  * and, when the new team may take the item, RoutingDecided names it with
- * the referral id referrals reserved; otherwise the coordinator gets it.
+ * the referral id referrals reserved; otherwise the coordinator gets it,
+ * and RoutingFailed `transfer_refused` tells referrals so (the reserved
+ * referral will never come; a GP request is with the coordinator).
  */
 export const routeTransfer = (eventSource: string) =>
   on<typeof ReferralTransferredV1, Transaction>(ReferralTransferredV1, async (transferred, { tx, trace }) => {
@@ -143,10 +174,19 @@ export const routeTransfer = (eventSource: string) =>
         municipalityCode: state.municipalityCode,
         item: transferred.item,
         referralId: transferred.referralId,
+        decisionId,
         reason: 'transfer_refused',
         explanation: outcome.explanation,
         now,
       });
+      await appendToOutbox(tx, [
+        routingFailedEvent(
+          { item: transferred.item, reason: 'transfer_refused', explanation: outcome.explanation },
+          decisionId,
+          now,
+          { source: eventSource, ...trace },
+        ),
+      ]);
       return;
     }
     await tx.routedItem.update({
