@@ -212,3 +212,22 @@ export const PartnerListResponse = z.object({ partners: z.array(PartnerResponse)
 export const QueueEntryParams = z.strictObject({ entryId: z.uuid() });
 export const AssignBody = z.strictObject({ teamId: z.uuid() });
 export const AssignResponse = z.object({ decisionId: z.uuid() });
+
+export const HolidayYearParams = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
+const PublicHoliday = z.strictObject({
+  date: z.iso.date(),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[^\p{Cc}]+$/u, 'no control characters'),
+});
+export const PublicHolidaysBody = z.strictObject({
+  holidays: z.array(PublicHoliday).max(40).describe('Every day off of the year, in any order; each date in the year.'),
+});
+export const PublicHolidaysResponse = z.object({
+  year: z.number().int(),
+  source: z.enum(['configured', 'default']).describe('`default`: no list was set, the built-in Dutch one counts.'),
+  holidays: z.array(z.object({ date: z.iso.date(), name: z.string() })),
+});

@@ -113,6 +113,8 @@ function fakeTransaction(data: { item?: { kind: string; id: string }; teamId?: s
         return row;
       }),
     },
+    // No configured holidays: the Dutch list.
+    publicHolidayYear: { findMany: vi.fn(async () => []) },
     $queryRaw: vi.fn(async () => []),
     // INSERT INTO outbox (event_id, topic, message_key, headers, payload)
     $executeRaw: vi.fn(async (_sql: TemplateStringsArray, ...values: unknown[]) => {

@@ -5,6 +5,7 @@ import type { Principal } from '@vangnet/platform/auth';
 import { DomainError } from '@vangnet/platform/problem';
 import type { Transaction } from '../../db.ts';
 import { routingEvent } from '../../integration/routing-events.ts';
+import { loadHolidayCalendar } from '../public-holidays/store.ts';
 import { lockRoutedItem } from '../reroute-item/store.ts';
 import { lockTeams } from '../route-item/load.ts';
 import { decideAssignment } from './decide.ts';
@@ -51,7 +52,8 @@ export async function assignFromQueue(
   const { state } = locked;
   await lockTeams(tx, [request.teamId]);
   const target = await tx.team.findUnique({ where: { id: request.teamId } });
-  const outcome = decideAssignment({ state, target: target ?? undefined, now });
+  const holidays = await loadHolidayCalendar(tx, now);
+  const outcome = decideAssignment({ state, target: target ?? undefined, now, holidays });
   if (outcome.outcome === 'refused') throw new DomainError(outcome.code, outcome.detail);
   const decisionId = randomUUID();
   await tx.routingDecision.create({

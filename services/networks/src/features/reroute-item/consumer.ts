@@ -11,6 +11,7 @@ import { appendToOutbox } from '@vangnet/db/outbox';
 import { type HandlerContext, on } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../../db.ts';
 import { routingEvent, routingFailedEvent } from '../../integration/routing-events.ts';
+import { loadHolidayCalendar } from '../public-holidays/store.ts';
 import { routeItem } from '../route-item/consumer.ts';
 import { lockTeams } from '../route-item/load.ts';
 import { decideAfterReferralEnded, decideTransfer } from './decide.ts';
@@ -148,7 +149,8 @@ export const routeTransfer = (eventSource: string) =>
     await lockTeams(tx, [transferred.teamId, transferred.toTeamId]);
     await freeSlot(tx, transferred.teamId);
     const target = await tx.team.findUnique({ where: { id: transferred.toTeamId } });
-    const outcome = decideTransfer({ state, transfer: transferred, target: target ?? undefined, now });
+    const holidays = await loadHolidayCalendar(tx, now);
+    const outcome = decideTransfer({ state, transfer: transferred, target: target ?? undefined, now, holidays });
     const key = { itemKind_itemId: { itemKind: transferred.item.kind, itemId: transferred.item.id } };
     const decisionId = randomUUID();
     await tx.routingDecision.create({

@@ -5,6 +5,7 @@ import { appendToOutbox } from '@vangnet/db/outbox';
 import { type HandlerContext, on } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../../db.ts';
 import { routingEvent } from '../../integration/routing-events.ts';
+import { loadHolidayCalendar } from '../public-holidays/store.ts';
 import {
   decideRouting,
   FIRST_ROUTING,
@@ -41,7 +42,11 @@ export async function decideForItem(
   const candidates = candidateRules(rules, facts, neighbourhood);
   await lockTeams(tx, [...candidates.map((rule) => rule.teamId), ...lockTeamIds]);
   const teams = await loadTeams(tx, candidates, false);
-  return { neighbourhood, outcome: decideRouting({ facts, neighbourhood, rules: candidates, teams, round, now }) };
+  const holidays = await loadHolidayCalendar(tx, now);
+  return {
+    neighbourhood,
+    outcome: decideRouting({ facts, neighbourhood, rules: candidates, teams, round, now, holidays }),
+  };
 }
 
 /** What a re-routing carries over from the item's earlier routings. */

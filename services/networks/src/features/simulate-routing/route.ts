@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from '@vangnet/platform/app';
 import type { PrismaClient, Transaction } from '../../db.ts';
 import { adminAccess, assertMunicipality, callerOf } from '../../http/access.ts';
 import { SimulateRequest, SimulateResponse } from '../../http/schemas.ts';
+import { loadHolidayCalendar } from '../public-holidays/store.ts';
 import { decideRouting } from '../route-item/decide.ts';
 import { candidateRules, findNeighbourhood, loadRules, loadTeams } from '../route-item/load.ts';
 
@@ -36,13 +37,16 @@ export const simulateRoutingRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient 
       };
       const candidates = candidateRules(rules, facts, neighbourhood);
       const teams = await loadTeams(db, candidates, false);
+      const now = new Date();
+      const holidays = await loadHolidayCalendar(db, now);
       const outcome = decideRouting({
         facts,
         neighbourhood,
         rules: candidates,
         teams,
         round: { attempt: body.excludedTeamIds.length + 1, excludedTeamIds: body.excludedTeamIds },
-        now: new Date(),
+        now,
+        holidays,
       });
       const decided = outcome.outcome === 'decided' ? outcome : undefined;
       return {
