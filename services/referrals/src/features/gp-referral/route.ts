@@ -122,6 +122,7 @@ export const gpReferralRoutes: FastifyPluginAsyncZod<GpReferralDeps> = async (ap
               consentRecordedBy: consent.recordedBy,
               consentRecordedAt: new Date(consent.recordedAt),
               consentPurposes: [...new Set(consent.purposes)],
+              consentFeedbackToReferrer: consent.purposes.includes('feedback_to_referrer'),
               requestedAt: now,
             },
           });
