@@ -237,7 +237,7 @@ describe('webhook delivery', () => {
         given: true,
         recordedBy: 'Dr. de Boer',
         recordedAt: new Date(Date.now() - 3_600_000).toISOString(),
-        purposes: ['referral_to_welfare_coach', 'feedback_to_referrer'],
+        purposes: ['referral_to_welfare_coach', 'share_with_team', 'feedback_to_referrer'],
       },
     });
     expect(referral.statusCode).toBe(201);
