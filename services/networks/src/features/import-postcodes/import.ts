@@ -6,13 +6,16 @@ import type { PostcodeRangeRow } from '../map-postcode/lookup.ts';
 import { isHeader, isProblem, parsePostcodeLine, type RowProblem } from './parse.ts';
 
 const BATCH = 5_000;
+/** The import's advisory lock: (namespace, key), apart from the outbox relay's namespace 7361. */
+export const POSTCODE_MAP_IMPORT_LOCK = [7410, 1] as const;
 /** Enough to fix a file by; an import with more problems reports the first ones. */
 const MAX_PROBLEMS = 100;
 
 /**
  * Replaces the whole postcode map with the CSV read from `input`, streamed:
  * rows go to the database in batches as they are read, inside one
- * transaction that first emptied the table. Readers keep seeing the old map
+ * transaction that first emptied the table (one import at a time, under an
+ * advisory lock). Readers keep seeing the old map
  * until the commit (MVCC); a malformed line rolls everything back, so a
  * failed import changes nothing, and the problem lists every bad line
  * (up to 100) with its number.
@@ -21,6 +24,10 @@ export async function importPostcodeMap(prisma: PrismaClient, input: Readable): 
   const known = new Set((await prisma.neighbourhood.findMany({ select: { code: true } })).map((row) => row.code));
   return prisma.$transaction(
     async (tx) => {
+      // One import at a time: a second one's DELETE does not see the rows the
+      // first is still inserting, so both maps would be left in the table.
+      // Readers (the router) take no lock and keep the old map meanwhile.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${POSTCODE_MAP_IMPORT_LOCK[0]}::int, ${POSTCODE_MAP_IMPORT_LOCK[1]}::int)`;
       await tx.$executeRaw`DELETE FROM postcode_range`;
       const problems: RowProblem[] = [];
       let batch: PostcodeRangeRow[] = [];

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from '@vangnet/platform/app';
+import { ProblemError } from '@vangnet/platform/problem';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db.ts';
 import { nationalAccess } from '../../http/access.ts';
@@ -13,6 +14,18 @@ export const importPostcodesRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient 
     '/v1/postcode-map',
     {
       onRequest: nationalAccess,
+      preParsing: async (request) => {
+        // JSON would be parsed into an object the CSV reader cannot read (a 500); say what this endpoint takes.
+        const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+        if (type !== 'text/csv') {
+          throw new ProblemError({
+            status: 415,
+            code: 'UNSUPPORTED_MEDIA_TYPE',
+            title: 'Unsupported content type',
+            detail: 'send the postcode map as text/csv',
+          });
+        }
+      },
       bodyLimit: 200 * 1024 * 1024,
       schema: {
         summary: 'Replace the whole postcode map with a CSV (atomically)',
