@@ -135,8 +135,11 @@ export const SimulateResponse = z.object({
 
 export const QueueQuery = z.strictObject({
   municipality: MunicipalityCode.optional().describe('Required for admins; a coordinator sees its own.'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(200).optional().describe('The `next` of the previous page.'),
 });
 export const QueueResponse = z.object({
+  next: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last page.'),
   items: z.array(
     z.object({
       id: z.uuid(),

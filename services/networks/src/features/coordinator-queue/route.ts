@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../../db.ts';
 import { adminAccess, assertMunicipality, callerOf } from '../../http/access.ts';
 import { AssignBody, AssignResponse, QueueEntryParams, QueueQuery, QueueResponse } from '../../http/schemas.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import { assignFromQueue, resolveEntry } from './store.ts';
 
 export const coordinatorQueueRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient; eventSource: string }> = async (
@@ -62,7 +63,8 @@ export const coordinatorQueueRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient
       onRequest: adminAccess,
       schema: {
         summary:
-          'Items waiting for the coordinator (unplaceable, no team left, escalated, refused transfer), oldest first',
+          'Items waiting for the coordinator (unplaceable, no team left, escalated, refused transfer), oldest first, ' +
+          'a page at a time',
         tags: ['routing'],
         security: [{ bearer: [] }],
         querystring: QueueQuery,
@@ -76,13 +78,26 @@ export const coordinatorQueueRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient
         throw new DomainError('MUNICIPALITY_REQUIRED', 'name the municipality with ?municipality=GM....');
       }
       assertMunicipality(caller, municipalityCode);
+      const { limit, cursor } = request.query;
+      const after = cursor ? decodeCursor(cursor) : undefined;
       const rows = await prisma.coordinatorQueueItem.findMany({
-        where: { municipalityCode, resolvedAt: null },
-        orderBy: { queuedAt: 'asc' },
-        take: 1000,
+        where: {
+          municipalityCode,
+          resolvedAt: null,
+          ...(after
+            ? {
+                OR: [{ queuedAt: { gt: after.queuedAt } }, { queuedAt: after.queuedAt, id: { gt: after.id } }],
+              }
+            : {}),
+        },
+        orderBy: [{ queuedAt: 'asc' }, { id: 'asc' }],
+        take: limit + 1,
       });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
       return {
-        items: rows.map((row) => ({
+        ...(rows.length > limit && last ? { next: encodeCursor(last) } : {}),
+        items: page.map((row) => ({
           id: row.id,
           municipalityCode: row.municipalityCode,
           item: { kind: row.itemKind as 'case' | 'signal' | 'referral_request', id: row.itemId },
