@@ -70,10 +70,22 @@ describe('a GP refers a patient to a welfare coach', () => {
           given: false,
           recordedBy: 'Dr. de Boer',
           recordedAt: new Date().toISOString(),
-          purposes: ['referral_to_welfare_coach'],
+          purposes: ['referral_to_welfare_coach', 'share_with_team'],
         },
       },
       '/consent/given',
+    ],
+    [
+      'no consent to share the details with the team',
+      {
+        consent: {
+          given: true,
+          recordedBy: 'Dr. de Boer',
+          recordedAt: new Date(Date.now() - 60_000).toISOString(),
+          purposes: ['referral_to_welfare_coach', 'feedback_to_referrer'],
+        },
+      },
+      '/consent/purposes',
     ],
   ])(
     'when the referral has %s, then 400 REFERRAL_CONSENT_REQUIRED and nothing is stored or published',
@@ -169,6 +181,47 @@ describe('the closed loop back to the GP, and who sees the patient', () => {
 
     // The work is over: the team no longer sees the patient.
     await expectStatus(subject(teamId, referral.id, team), 404);
+  });
+
+  it('when the patient did not consent to feedback, then the GP sees only received, even after the team closed it', async () => {
+    const gp = await referrals.gpToken();
+    const body = gpReferral({
+      consent: {
+        given: true,
+        recordedBy: 'Dr. de Boer',
+        recordedAt: new Date(Date.now() - 60_000).toISOString(),
+        purposes: ['referral_to_welfare_coach', 'share_with_team'],
+      },
+    });
+    const request = (await expectStatus(refer(gp, body), 201)).json();
+    expect(request.status).toBe('received');
+    const teamId = randomUUID();
+    const team = await referrals.teamToken(teamId);
+    const { data } = await referrals.decide({ item: { kind: 'referral_request', id: request.id }, teamId });
+    const referral = await referrals.referralOf(data.decisionId);
+    referrals.setNow(new Date());
+    await expectStatus(act(teamId, referral.id, 'accept', team), 200);
+    await expectStatus(act(teamId, referral.id, 'close', team, { result: 'referred_without_contact' }), 200);
+
+    const view = await statusOf(request.id, gp);
+    expect(view.status).toBe('received');
+    expect(view).not.toHaveProperty('outcome');
+    expect(view).not.toHaveProperty('acceptedAt');
+    expect(view).not.toHaveProperty('closedAt');
+    // A resend with the same reference tells no more.
+    expect((await expectStatus(refer(gp, body), 200)).json().status).toBe('received');
+  });
+
+  it('when a request taken in before the rule lacks consent to share with the team, then the team does not see the details', async () => {
+    const request = (await expectStatus(refer(await referrals.gpToken(), gpReferral()), 201)).json();
+    await referrals.app.pool.query(
+      `UPDATE referral_request SET consent_purposes = ARRAY['referral_to_welfare_coach'] WHERE id = $1`,
+      [request.id],
+    );
+    const teamId = randomUUID();
+    const { data } = await referrals.decide({ item: { kind: 'referral_request', id: request.id }, teamId });
+    const referral = await referrals.referralOf(data.decisionId);
+    await expectStatus(subject(teamId, referral.id, await referrals.teamToken(teamId)), 404);
   });
 
   it('when the team declines, then it loses the details; when no team is left, then the GP sees the coordinator has it', async () => {

@@ -18,7 +18,7 @@ const request = (overrides: Partial<GpReferralRequest> = {}): GpReferralRequest 
     given: true,
     recordedBy: 'Dr. de Boer',
     recordedAt: '2026-12-02T09:30:00Z',
-    purposes: ['referral_to_welfare_coach', 'feedback_to_referrer'],
+    purposes: ['referral_to_welfare_coach', 'share_with_team', 'feedback_to_referrer'],
   },
   ...overrides,
 });
@@ -37,19 +37,19 @@ describe('a GP referral before it is taken in', () => {
           given: false,
           recordedBy: 'X',
           recordedAt: '2026-12-02T09:00:00Z',
-          purposes: ['referral_to_welfare_coach' as const],
+          purposes: ['referral_to_welfare_coach' as const, 'share_with_team' as const],
         },
       },
       '/consent/given',
     ],
     [
-      'consent for another purpose only',
+      'no consent to share the details with the team',
       {
         consent: {
           given: true,
           recordedBy: 'X',
           recordedAt: '2026-12-02T09:00:00Z',
-          purposes: ['feedback_to_referrer' as const],
+          purposes: ['referral_to_welfare_coach' as const, 'feedback_to_referrer' as const],
         },
       },
       '/consent/purposes',
@@ -57,6 +57,29 @@ describe('a GP referral before it is taken in', () => {
   ])('when there is %s, then it is refused as REFERRAL_CONSENT_REQUIRED naming the field', (_, overrides, pointer) => {
     expect(() => validateGpReferral(request(overrides as Partial<GpReferralRequest>), now)).toThrow(
       expect.objectContaining({ code: 'REFERRAL_CONSENT_REQUIRED', errors: [expect.objectContaining({ pointer })] }),
+    );
+  });
+
+  it('when the consent covers neither the referral nor sharing with the team, then each missing purpose is named', () => {
+    const onlyFeedback = request({
+      consent: {
+        given: true,
+        recordedBy: 'X',
+        recordedAt: '2026-12-02T09:00:00Z',
+        purposes: ['feedback_to_referrer'],
+      },
+    });
+    expect(() => validateGpReferral(onlyFeedback, now)).toThrow(
+      expect.objectContaining({
+        code: 'REFERRAL_CONSENT_REQUIRED',
+        errors: [
+          expect.objectContaining({
+            pointer: '/consent/purposes',
+            detail: expect.stringContaining('referral_to_welfare_coach'),
+          }),
+          expect.objectContaining({ pointer: '/consent/purposes', detail: expect.stringContaining('share_with_team') }),
+        ],
+      }),
     );
   });
 

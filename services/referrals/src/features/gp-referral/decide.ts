@@ -3,8 +3,12 @@ import type { GpReferralRequest } from '@vangnet/contracts/http/referrals';
 import { DomainError, type InvalidField } from '@vangnet/platform/problem';
 import { amsterdamDate } from '@vangnet/platform/working-days';
 
-/** The purpose a patient must have consented to for a GP referral to exist at all. */
-export const REQUIRED_PURPOSE = 'referral_to_welfare_coach';
+/**
+ * The purposes a patient must have consented to for a GP referral to exist
+ * at all: the referral itself, and sharing the details with the team, since
+ * a coach cannot reach a patient whose details it may not see.
+ */
+export const REQUIRED_PURPOSES = ['referral_to_welfare_coach', 'share_with_team'] as const;
 /** Clocks of GP systems drift; a consent "recorded" minutes ahead of ours is not a lie. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -22,9 +26,10 @@ export function ageBandOn(dateOfBirth: string, today: string): AgeBand {
 
 /**
  * The rules a GP referral must meet beyond its shape. No consent, no
- * referral: consent missing, refused or not given for the referral itself
- * is refused with REFERRAL_CONSENT_REQUIRED, so a practice system can tell
- * it apart from a typo. Returns the age band the event carries.
+ * referral: consent missing, refused, or not covering the referral itself
+ * and sharing with the team is refused with REFERRAL_CONSENT_REQUIRED (one
+ * entry per missing purpose), so a practice system can tell it apart from a
+ * typo. Returns the age band the event carries.
  */
 export function validateGpReferral(request: GpReferralRequest, now: Date): { ageBand: AgeBand } {
   const consent = request.consent;
@@ -40,12 +45,13 @@ export function validateGpReferral(request: GpReferralRequest, now: Date): { age
         detail: 'the patient did not consent; the referral cannot be made',
       });
     }
-    if (!consent.purposes.includes(REQUIRED_PURPOSE)) {
+    for (const purpose of REQUIRED_PURPOSES) {
+      if (consent.purposes.includes(purpose)) continue;
       consentIssues.push({
         in: 'body',
         pointer: '/consent/purposes',
         code: 'purpose_missing',
-        detail: `the consent must cover ${REQUIRED_PURPOSE}`,
+        detail: `the consent must cover ${purpose}`,
       });
     }
   }

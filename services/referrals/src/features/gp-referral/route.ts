@@ -12,7 +12,7 @@ import type { Clock } from '../../clock.ts';
 import type { PrismaClient, Transaction } from '../../db.ts';
 import { Prisma, type ReferralRequest } from '../../generated/prisma/client.ts';
 import { validateGpReferral } from './decide.ts';
-import { gpStatusOf } from './status.ts';
+import { gpFeedbackOf } from './status.ts';
 
 export interface GpReferralDeps {
   prisma: PrismaClient;
@@ -36,7 +36,7 @@ async function viewOf(prisma: PrismaClient, request: ReferralRequest): Promise<V
       createdAt: true,
     },
   });
-  const status = gpStatusOf(referrals, request.handedToCoordinatorAt);
+  const status = gpFeedbackOf(request, referrals);
   return {
     id: request.id,
     ...(request.reference ? { reference: request.reference } : {}),
@@ -66,8 +66,9 @@ export const gpReferralRoutes: FastifyPluginAsyncZod<GpReferralDeps> = async (ap
       schema: {
         summary: 'Refer a patient to a welfare coach (Welzijn op Recept)',
         description:
-          'Needs the patient’s consent for `referral_to_welfare_coach`; without it the answer is 400 ' +
-          '`REFERRAL_CONSENT_REQUIRED`. With a `reference`, sending it again answers 200 with the first referral. ' +
+          'Needs the patient’s consent for `referral_to_welfare_coach` and `share_with_team`; without either ' +
+          'the answer is 400 `REFERRAL_CONSENT_REQUIRED` naming the missing purpose. Without ' +
+          '`feedback_to_referrer` the practice is told no more than `received`. With a `reference`, sending it again answers 200 with the first referral. ' +
           'Publishes ReferralRequested (codes, age band, postcode and house number only) for the router.',
         tags: ['gp referrals'],
         security: [{ bearer: [] }],
@@ -166,7 +167,8 @@ export const gpReferralRoutes: FastifyPluginAsyncZod<GpReferralDeps> = async (ap
         summary: 'Where your GP referral stands: the closed loop back to the practice',
         description:
           '`received`, `routed`, `accepted`, `first_contact_made`, `closed` (with the outcome) or ' +
-          '`with_coordinator` (no team could take it). Only for the practice that made the referral; ' +
+          '`with_coordinator` (no team could take it); only `received` when the patient did not consent to ' +
+          '`feedback_to_referrer`. Only for the practice that made the referral; ' +
           'any other caller gets 404.',
         tags: ['gp referrals'],
         security: [{ bearer: [] }],

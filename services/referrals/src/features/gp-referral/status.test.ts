@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gpStatusOf, type ReferralOfRequest } from './status.ts';
+import { gpFeedbackOf, gpStatusOf, type ReferralOfRequest } from './status.ts';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 2, 10, minute));
 const referral = (overrides: Partial<ReferralOfRequest>): ReferralOfRequest => ({
@@ -58,5 +58,27 @@ describe('what the referring GP sees', () => {
     const declined = referral({ status: 'declined', endedAt: at(1) });
     const expired = referral({ status: 'expired', endedAt: at(2) });
     expect(gpStatusOf([declined, expired], at(3))).toEqual({ status: 'with_coordinator' });
+  });
+});
+
+describe('what the GP sees without the patient’s consent to feedback', () => {
+  it('only received, however far the referral went, and no outcome', () => {
+    const closed = referral({
+      status: 'closed',
+      acceptedAt: at(1),
+      firstContactAt: at(2),
+      endedAt: at(3),
+      closingResult: 'quick_fix',
+    });
+    expect(gpFeedbackOf({ consentFeedbackToReferrer: false, handedToCoordinatorAt: null }, [closed])).toEqual({
+      status: 'received',
+    });
+    expect(gpFeedbackOf({ consentFeedbackToReferrer: false, handedToCoordinatorAt: at(4) }, [])).toEqual({
+      status: 'received',
+    });
+    expect(gpFeedbackOf({ consentFeedbackToReferrer: true, handedToCoordinatorAt: null }, [closed])).toMatchObject({
+      status: 'closed',
+      outcome: 'quick_fix',
+    });
   });
 });

@@ -60,3 +60,17 @@ export function gpStatusOf(referrals: ReferralOfRequest[], handedToCoordinatorAt
   // Declined, expired or transferred with no new referral yet: the router is on it.
   return { status: referrals.length > 0 ? 'routed' : 'received' };
 }
+
+/**
+ * What the practice may be told: the patient's consent for
+ * `feedback_to_referrer` decides. Without it the practice knows only that
+ * its referral arrived (GDPR art. 9 purpose limitation), whatever happens
+ * later; the status webhooks follow the same rule.
+ */
+export function gpFeedbackOf(
+  request: { consentFeedbackToReferrer: boolean; handedToCoordinatorAt: Date | null },
+  referrals: ReferralOfRequest[],
+): GpStatus {
+  if (!request.consentFeedbackToReferrer) return { status: 'received' };
+  return gpStatusOf(referrals, request.handedToCoordinatorAt);
+}

@@ -144,7 +144,10 @@ export const teamInboxRoutes: FastifyPluginAsyncZod<{ prisma: PrismaClient; cloc
         isActive(referral.status);
       if (!holds) throw new DomainError('SUBJECT_NOT_FOUND', 'no GP referral held by this team');
       const found = await prisma.referralRequest.findUnique({ where: { id: referral.itemId } });
-      if (!found) throw new DomainError('SUBJECT_NOT_FOUND', 'no GP referral held by this team');
+      // Intake requires share_with_team; a request taken in before that rule without it stays closed to the team.
+      if (!found?.consentPurposes.includes('share_with_team')) {
+        throw new DomainError('SUBJECT_NOT_FOUND', 'no GP referral held by this team');
+      }
       await prisma.subjectAccess.create({
         data: {
           organisationKind: principal.kind,
