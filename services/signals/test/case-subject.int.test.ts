@@ -6,7 +6,7 @@ import { appendToOutbox } from '@vangnet/db/outbox';
 import { outboxMessage } from '@vangnet/messaging/outbox';
 import { waitFor } from '@vangnet/testing/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rentSignal, startSignals } from './harness.ts';
+import { energySignal, rentSignal, startSignals, uniqueAddress } from './harness.ts';
 
 let signals: Awaited<ReturnType<typeof startSignals>>;
 
@@ -39,6 +39,26 @@ const processed = (eventId: string) =>
       return rows.length > 0 ? true : undefined;
     },
     { timeoutMs: 30_000 },
+  );
+
+const routeTo = (caseId: string, teamId: string, decidedAt = new Date()) =>
+  publish(
+    outboxMessage(
+      RoutingDecidedV2,
+      {
+        decisionId: randomUUID(),
+        item: { kind: 'case', id: caseId },
+        teamId,
+        informTeamIds: [],
+        ruleId: 'rule-1',
+        attempt: 1,
+        excludedTeamIds: [],
+        deadline: '2026-12-03',
+        explanation: 'test routing',
+        decidedAt: decidedAt.toISOString(),
+      },
+      { source: nlGovSource('00000000000000000000', 'vangnet-networks') },
+    ),
   );
 
 const subjectOf = (caseId: string, token: string) => signals.request('GET', `/v1/cases/${caseId}/subject`, token);
@@ -127,6 +147,30 @@ describe('GET /v1/cases/{caseId}/subject', () => {
       { organisation_id: teamA, outcome: 'shown' },
       { organisation_id: teamB, outcome: 'refused' },
       { organisation_id: teamA, outcome: 'refused' },
+    ]);
+  });
+
+  it('when the person moved, then each signal shows the address its partner knows, beside the household the case opened for', async () => {
+    const subject = { givenName: 'Fatima', familyName: 'El Amrani', dateOfBirth: '1984-09-12' };
+    const oldHome = uniqueAddress();
+    const newHome = { ...uniqueAddress(), houseNumberAddition: 'B' };
+    const rent = (await signals.post({ ...rentSignal(oldHome), subject }, await signals.token('landlord'))).json();
+    const power = (await signals.post({ ...energySignal(newHome), subject }, await signals.token('energy'))).json();
+    expect(power.caseId).toBe(rent.caseId);
+    const team = randomUUID();
+    await processed(await routeTo(rent.caseId, team));
+
+    const shown = (await subjectOf(rent.caseId, await signals.teamToken(team))).json();
+    expect(shown.address).toEqual({ postcode: oldHome.postcode, houseNumber: oldHome.houseNumber });
+    expect(shown.signals).toEqual([
+      expect.objectContaining({
+        signalId: rent.id,
+        address: { postcode: oldHome.postcode, houseNumber: oldHome.houseNumber },
+      }),
+      expect.objectContaining({
+        signalId: power.id,
+        address: { postcode: newHome.postcode, houseNumber: newHome.houseNumber, houseNumberAddition: 'B' },
+      }),
     ]);
   });
 

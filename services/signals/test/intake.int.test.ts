@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { waitFor } from '@vangnet/testing/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { personKey } from '../src/features/receive-signal/rules.ts';
 import { daysAgo, energySignal, rentSignal, startSignals, uniqueAddress } from './harness.ts';
 
 let signals: Awaited<ReturnType<typeof startSignals>>;
@@ -83,24 +86,40 @@ describe('the same person where known', () => {
     ]);
   });
 
-  it('when only the name matches, or the birth date is unknown, then another address opens its own case', async () => {
+  it('when only the name matches, or the birth date or given name is unknown, then another address opens its own case', async () => {
     const rent = { ...rentSignal(), subject: person('Jansen', '1975-02-03') };
     const first = (await signals.post(rent, await signals.token('landlord'))).json();
     const otherPerson = { ...energySignal(), subject: person('Jansen', '1990-12-31') };
-    const unknownBirth = { ...energySignal(), subject: { familyName: 'Jansen' } };
+    const unknownBirth = { ...energySignal(), subject: { givenName: 'Anna', familyName: 'Jansen' } };
+    const unknownGivenName = { ...energySignal(), subject: { familyName: 'Jansen', dateOfBirth: '1975-02-03' } };
     const energy = await signals.token('energy');
     expect((await signals.post(otherPerson, energy)).json().caseId).not.toBe(first.caseId);
     expect((await signals.post(unknownBirth, energy)).json().caseId).not.toBe(first.caseId);
+    expect((await signals.post(unknownGivenName, energy)).json().caseId).not.toBe(first.caseId);
   });
 
-  it('when a file carries the person at two addresses, then both rows join one case', async () => {
+  it('when adult twins (one family name, one birth date) live at two addresses, then each has their own case', async () => {
+    const dateOfBirth = '1988-08-08';
+    const anna = { ...rentSignal(), subject: { givenName: 'Anna', familyName: 'Smit', dateOfBirth } };
+    const eva = { ...energySignal(), subject: { givenName: 'Eva', familyName: 'Smit', dateOfBirth } };
+    const annasCase = (await signals.post(anna, await signals.token('landlord'))).json().caseId;
+    const evasCase = (await signals.post(eva, await signals.token('energy'))).json().caseId;
+    expect(evasCase).not.toBe(annasCase);
+    // Anna's second given name, as another partner records it, is still Anna.
+    const annaAgain = { ...energySignal(), subject: { givenName: 'Anna Maria', familyName: 'smit', dateOfBirth } };
+    expect((await signals.post(annaAgain, await signals.token('energy'))).json().caseId).toBe(annasCase);
+  });
+
+  it("when a file carries the person at two addresses, then both rows join one case, and their twin's row does not", async () => {
     const dateOfBirth = '1966-06-16';
     const familyName = 'Bakker';
-    const [a, b] = [uniqueAddress(), uniqueAddress()];
+    const [a, b, c] = [uniqueAddress(), uniqueAddress(), uniqueAddress()];
     const csv = [
-      'type;reference;family_name;date_of_birth;postcode;house_number;arrears_amount;arrears_since',
-      `energy;E-${randomUUID()};${familyName};${dateOfBirth};${a.postcode};${a.houseNumber};240;${daysAgo(45)}`,
-      `energy;E-${randomUUID()};${familyName.toUpperCase()};${dateOfBirth};${b.postcode};${b.houseNumber};300;${daysAgo(45)}`,
+      'type;reference;given_name;family_name;date_of_birth;postcode;house_number;arrears_amount;arrears_since',
+      `energy;E-${randomUUID()};Piet;${familyName};${dateOfBirth};${a.postcode};${a.houseNumber};240;${daysAgo(45)}`,
+      `energy;E-${randomUUID()};piet;${familyName.toUpperCase()};${dateOfBirth};${b.postcode};${b.houseNumber};300;${daysAgo(45)}`,
+      // His twin brother at a third address is another person.
+      `energy;E-${randomUUID()};Kees;${familyName};${dateOfBirth};${c.postcode};${c.houseNumber};300;${daysAgo(45)}`,
     ].join('\n');
     const partnerId = `energy-${randomUUID()}`;
     const token = await signals.token('energy', partnerId);
@@ -112,10 +131,54 @@ describe('the same person where known', () => {
       ]);
       return rows[0]?.status === 'completed' ? true : undefined;
     });
-    const { rows } = await signals.app.pool.query('SELECT DISTINCT case_id FROM signal WHERE partner_id = $1', [
-      partnerId,
-    ]);
-    expect(rows).toHaveLength(1);
+    const { rows } = await signals.app.pool.query(
+      'SELECT subject_given_name AS name, case_id FROM signal WHERE partner_id = $1 ORDER BY subject_given_name',
+      [partnerId],
+    );
+    const caseOf = (name: string) => rows.filter((row) => row.name === name).map((row) => row.case_id);
+    expect(new Set(caseOf('Piet').concat(caseOf('piet'))).size).toBe(1);
+    expect(caseOf('Kees')).toHaveLength(1);
+    expect(caseOf('Piet')).not.toContain(caseOf('Kees')[0]);
+  });
+});
+
+describe('migration 20261129050000_person_key_given_name', () => {
+  it('recomputes every stored person key exactly as personKey() does, and drops it without a given name', async () => {
+    const subjects = [
+      { givenName: 'Anna', familyName: 'Dë  Vriës', dateOfBirth: '1971-01-01' },
+      { givenName: ' ánna maria ', familyName: 'van der Berg', dateOfBirth: '1971-01-01' },
+      { givenName: 'Jean-Luc', familyName: 'Ångström', dateOfBirth: '1971-01-01' },
+      { givenName: 'Thị', familyName: 'Nguyễn', dateOfBirth: '1971-01-01' },
+      { givenName: 'Søren', familyName: 'Østergaard', dateOfBirth: '1971-01-01' },
+      { givenName: 'Ĳsbrand', familyName: 'ZOË', dateOfBirth: '1971-01-01' },
+      { givenName: '.', familyName: 'Jansen', dateOfBirth: '1971-01-01' },
+      { familyName: 'Jansen', dateOfBirth: '1971-01-01' },
+    ];
+    const token = await signals.token('energy');
+    const ids: string[] = [];
+    for (const subject of subjects) {
+      const response = await signals.post({ ...energySignal(), subject }, token);
+      expect(response.statusCode).toBe(201);
+      ids.push(response.json().id);
+    }
+    // As the previous migration left them: family name and birth date only.
+    await signals.app.pool.query(`UPDATE signal SET person_key = 'old|key' WHERE id = ANY($1::uuid[])`, [ids]);
+    const migration = path.join(
+      import.meta.dirname,
+      '..',
+      'prisma',
+      'migrations',
+      '20261129050000_person_key_given_name',
+      'migration.sql',
+    );
+    await signals.app.pool.query(await readFile(migration, 'utf8'));
+    const { rows } = await signals.app.pool.query(
+      'SELECT id::text, person_key FROM signal WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    const stored = new Map(rows.map((row) => [row.id, row.person_key]));
+    expect(ids.map((id) => stored.get(id))).toEqual(subjects.map((subject) => personKey(subject)));
+    expect(subjects.map((subject) => personKey(subject)).filter((key) => key === null)).toHaveLength(2);
   });
 });
 

@@ -7,21 +7,26 @@ import type { PrismaClient } from '../../db.ts';
 
 const isoDate = (value: Date | null) => (value ? value.toISOString().slice(0, 10) : undefined);
 
+const Address = z.object({
+  postcode: z.string(),
+  houseNumber: z.number().int(),
+  houseNumberAddition: z.string().optional(),
+});
+
 const CaseSubject = z.object({
   caseId: z.uuid(),
   status: z.enum(['open', 'closed']),
-  address: z.object({
-    postcode: z.string(),
-    houseNumber: z.number().int(),
-    houseNumberAddition: z.string().optional(),
-  }),
-  /** The case's signals, oldest first, each with the person as its partner knew them. */
+  /** The household the case was opened for. */
+  address: Address,
+  /** The case's signals, oldest first, each with the person and the address as its partner knew them. */
   signals: z.array(
     z.object({
       signalId: z.uuid(),
       type: z.string(),
       partnerKind: z.string(),
       receivedAt: z.iso.datetime({ offset: true }),
+      /** Where this partner knows the person: a signal that joined through the person may come from a new address (a move). */
+      address: Address,
       subject: z.object({
         givenName: z.string().optional(),
         familyName: z.string().optional(),
@@ -49,7 +54,8 @@ export const caseSubjectRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient }> =
       schema: {
         summary: 'Who a household case is about, for the team that holds its referral',
         description:
-          'The address and, per signal, the person as the partner knew them, with the arrears, crisis or ' +
+          "The household's address and, per signal, the person and their address as the partner knew them " +
+          '(a signal joined through the same person may come from another address), with the arrears, crisis or ' +
           'absence it reported. Only the team holding an active referral of the case (routed, accepted or in ' +
           'progress) sees it; any other caller, and a team whose referral ended, gets 404. Every read is logged ' +
           '(who, which case, shown or refused).',
@@ -101,6 +107,11 @@ export const caseSubjectRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient }> =
           type: signal.type,
           partnerKind: signal.partnerKind,
           receivedAt: signal.receivedAt.toISOString(),
+          address: present({
+            postcode: signal.postcode,
+            houseNumber: signal.houseNumber,
+            houseNumberAddition: signal.houseNumberAddition,
+          }),
           subject: present({
             givenName: signal.subjectGivenName,
             familyName: signal.subjectFamilyName,

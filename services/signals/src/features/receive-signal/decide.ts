@@ -35,7 +35,7 @@ export interface AcceptedSignal {
   feedbackStatus: SignalStatus;
   caseId: string | null;
   householdKey: string;
-  /** Family name and birth date when both are known (see personKey). */
+  /** First given name, family name and birth date when all three are known (see personKey). */
   personKey: string | null;
   postcode: string;
   houseNumber: number;

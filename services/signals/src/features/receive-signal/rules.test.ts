@@ -182,15 +182,30 @@ describe('purpose-limited feedback', () => {
 });
 
 describe('the same person', () => {
-  it('when family name and birth date are both known, then case, accents and spacing do not matter', () => {
-    expect(personKey({ familyName: 'Dë  Vries', dateOfBirth: '1980-04-02' })).toBe('1980-04-02|devries');
-    expect(personKey({ familyName: 'de vries', dateOfBirth: '1980-04-02' })).toBe('1980-04-02|devries');
+  const anna = { givenName: 'Anna', familyName: 'de Vries', dateOfBirth: '1980-04-02' };
+
+  it('when first given name, family name and birth date are all known, then case, accents and spacing do not matter', () => {
+    expect(personKey(anna)).toBe('1980-04-02|devries|anna');
+    expect(personKey({ givenName: ' ánna ', familyName: 'Dë  Vries', dateOfBirth: '1980-04-02' })).toBe(
+      '1980-04-02|devries|anna',
+    );
   });
 
-  it('when either is missing, then there is no key: an address alone never merges people', () => {
-    expect(personKey({ familyName: 'de Vries' })).toBeNull();
-    expect(personKey({ dateOfBirth: '1980-04-02' })).toBeNull();
-    expect(personKey({ familyName: '--', dateOfBirth: '1980-04-02' })).toBeNull();
+  it('only the first given name counts', () => {
+    expect(personKey({ ...anna, givenName: 'Anna Maria' })).toBe(personKey(anna));
+    expect(personKey({ ...anna, givenName: 'Anna-Maria' })).not.toBe(personKey(anna));
+  });
+
+  it('when twins share family name and birth date, then their keys differ', () => {
+    expect(personKey({ ...anna, givenName: 'Eva' })).not.toBe(personKey(anna));
+  });
+
+  it('when any of the three is missing, then there is no key: an address or a name alone never merges people', () => {
+    expect(personKey({ familyName: 'de Vries', dateOfBirth: '1980-04-02' })).toBeNull();
+    expect(personKey({ givenName: 'Anna', familyName: 'de Vries' })).toBeNull();
+    expect(personKey({ givenName: 'Anna', dateOfBirth: '1980-04-02' })).toBeNull();
+    expect(personKey({ ...anna, familyName: '--' })).toBeNull();
+    expect(personKey({ ...anna, givenName: '.' })).toBeNull();
     expect(personKey(undefined)).toBeNull();
   });
 });

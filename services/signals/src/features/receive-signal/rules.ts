@@ -126,24 +126,34 @@ export function householdKey(address: { postcode: string; houseNumber: number; h
   return `${postcode}|${address.houseNumber}|${addition}`;
 }
 
-/** The earliest moment a case's last signal may lie in for a new signal to join it. */
-/**
- * The same person where the partners know enough to tell: family name and
- * date of birth, both given. The name is reduced to its letters without
- * accents or case (`Dë Vries` is `devries`), the usual differences between
- * two partners' records of one person. Without both, no key: an address
- * alone must not merge two people.
- */
-export function personKey(subject: { familyName?: string | null; dateOfBirth?: string | null } | undefined) {
-  if (!subject?.familyName || !subject.dateOfBirth) return null;
-  const name = subject.familyName
+/** Letters only, without accents or case (`Dë  Vries` is `devries`): how two partners' records of one name differ. */
+const lettersOnly = (name: string) =>
+  name
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z]/g, '');
-  return name ? `${subject.dateOfBirth}|${name}` : null;
+
+/**
+ * The same person where the partners know enough to tell: the first given
+ * name, the family name and the date of birth, all three given. Family name
+ * and birth date alone merge adult twins, or two Jansens born on one day,
+ * and the team of one would see the other's details. Names are reduced to
+ * their letters; of the given names only the first counts (one partner
+ * records `Anna Maria`, another `Anna`). Without all three, no key: an
+ * address or a name alone must not merge two people. The migration
+ * `20261129050000_person_key_given_name` recomputes stored keys the same way.
+ */
+export function personKey(
+  subject: { givenName?: string | null; familyName?: string | null; dateOfBirth?: string | null } | undefined,
+) {
+  if (!subject?.givenName || !subject.familyName || !subject.dateOfBirth) return null;
+  const family = lettersOnly(subject.familyName);
+  const given = lettersOnly(subject.givenName.trim().split(/\s+/)[0] ?? '');
+  return family && given ? `${subject.dateOfBirth}|${family}|${given}` : null;
 }
 
+/** The earliest moment a case's last signal may lie in for a new signal to join it. */
 export const matchingCutoff = (now: Date, months: number) =>
   new Date(`${addMonths(now.toISOString().slice(0, 10), -months)}T${now.toISOString().slice(11)}`);
 
