@@ -14,6 +14,7 @@ export const referralsErrors = {
   TRANSFER_TO_SAME_TEAM: { status: 422, title: 'The referral is already with this team' },
   TRANSFER_TEAM_UNKNOWN: { status: 422, title: 'No active team with this id is known' },
   TRANSFER_OTHER_MUNICIPALITY: { status: 422, title: 'A referral moves only to a team of the same municipality' },
+  TRANSFER_TEAM_HAD_ITEM: { status: 422, title: 'This team already had the item; the coordinator can assign it' },
   REFERRAL_CONSENT_REQUIRED: { status: 400, title: 'A GP referral needs the patient’s consent' },
   REFERRAL_INVALID: { status: 400, title: 'The referral breaks an intake rule' },
   INVALID_CURSOR: { status: 400, title: 'The cursor is not one this API handed out' },

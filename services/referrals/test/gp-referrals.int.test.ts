@@ -3,7 +3,7 @@ import { RoutingFailedV1 } from '@vangnet/contracts/networks';
 import { outboxMessage } from '@vangnet/messaging/outbox';
 import { waitFor } from '@vangnet/testing/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectStatus, gpReferral, type Harness, startReferrals } from './harness.ts';
+import { expectStatus, gpReferral, type Harness, startReferrals, uniqueMunicipality } from './harness.ts';
 
 let referrals: Harness;
 
@@ -222,6 +222,49 @@ describe('the closed loop back to the GP, and who sees the patient', () => {
     const { data } = await referrals.decide({ item: { kind: 'referral_request', id: request.id }, teamId });
     const referral = await referrals.referralOf(data.decisionId);
     await expectStatus(subject(teamId, referral.id, await referrals.teamToken(teamId)), 404);
+  });
+
+  it('when the router refuses a transfer, then the GP sees the coordinator has it and the old referral’s history says why', async () => {
+    const gp = await referrals.gpToken();
+    const request = (await expectStatus(refer(gp, gpReferral()), 201)).json();
+    const municipality = uniqueMunicipality();
+    const from = await referrals.team(municipality);
+    const to = await referrals.team(municipality);
+    const item = { kind: 'referral_request' as const, id: request.id };
+    const { data } = await referrals.decide({ item, teamId: from });
+    const referral = await referrals.referralOf(data.decisionId);
+    const token = await referrals.teamToken(from);
+    await expectStatus(act(from, referral.id, 'transfer', token, { toTeamId: to }), 200);
+    expect((await statusOf(request.id, gp)).status).toBe('routed');
+
+    // What networks answers when it may not give the item to that team.
+    await referrals.publish(
+      outboxMessage(
+        RoutingFailedV1,
+        {
+          decisionId: randomUUID(),
+          item,
+          reason: 'transfer_refused',
+          explanation: 'The team is not active',
+          decidedAt: new Date().toISOString(),
+        },
+        { source: 'urn:nld:oin:00000000000000000000:systeem:test' },
+      ),
+    );
+    const handed = await waitFor('the GP sees the coordinator has it', async () => {
+      const view = await statusOf(request.id, gp);
+      return view.status === 'with_coordinator' ? view : undefined;
+    });
+    expect(JSON.stringify(handed)).not.toMatch(/transfer_refused|not active/);
+    const coordinator = await referrals.coordinatorToken(municipality);
+    const detail = (
+      await expectStatus(referrals.request('GET', `/v1/teams/${from}/referrals/${referral.id}`, coordinator), 200)
+    ).json();
+    expect(detail.history).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'routing_failed', code: 'transfer_refused', actorKind: 'router' }),
+      ]),
+    );
   });
 
   it('when the team declines, then it loses the details; when no team is left, then the GP sees the coordinator has it', async () => {

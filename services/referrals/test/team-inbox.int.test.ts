@@ -258,6 +258,15 @@ describe('transfer to another team, through the router', () => {
     expect(theirs).toMatchObject({ status: 'routed', item: data.item, attempt: 2 });
     // The old team no longer holds it.
     await expectStatus(referrals.request('GET', `/v1/teams/${from}/referrals/${created.id}`, token), 404);
+    // Back to the team that had it: the router would refuse, so referrals says so at once.
+    const back = await expectStatus(
+      act(to, created.id, 'transfer', await referrals.teamToken(to), { toTeamId: from }),
+      422,
+    );
+    expect(back.json()).toMatchObject({
+      code: 'TRANSFER_TEAM_HAD_ITEM',
+      errors: [expect.objectContaining({ pointer: '/toTeamId' })],
+    });
   });
 
   it('when the coordinator of the municipality transfers, then the event says so; a coordinator of another municipality sees nothing', async () => {

@@ -103,6 +103,11 @@ describe('deciding an action on a referral', () => {
       { toTeamId: otherTeam.id, toTeam: { ...otherTeam, municipalityCode: 'GM0363' }, fromTeam: ownTeam },
       'TRANSFER_OTHER_MUNICIPALITY',
     ],
+    [
+      'a team that already had the item',
+      { toTeamId: otherTeam.id, toTeam: otherTeam, fromTeam: ownTeam, teamsThatHadItem: [team.id, otherTeam.id] },
+      'TRANSFER_TEAM_HAD_ITEM',
+    ],
   ])('when a transfer names %s, then it is refused', (_, target, code) => {
     expect(() => decide(referral(), { action: 'transfer', ...target })).toThrow(expect.objectContaining({ code }));
   });

@@ -29,7 +29,14 @@ export type ActionRequest =
   | { action: 'decline'; reason: DeclineReason }
   | { action: 'expire' }
   | { action: 'escalate' }
-  | { action: 'transfer'; toTeamId: string; toTeam: TransferTarget | null; fromTeam: TransferTarget | null }
+  | {
+      action: 'transfer';
+      toTeamId: string;
+      toTeam: TransferTarget | null;
+      fromTeam: TransferTarget | null;
+      /** Every team that had a referral for the item before (the router excludes them too). */
+      teamsThatHadItem?: string[];
+    }
   | {
       action: 'record_contact';
       attempt: { channel: ContactChannel; date: string; partOfDay: PartOfDay; reached: boolean };
@@ -90,7 +97,7 @@ export interface Decision {
  * Decides one action on one referral: the state machine says whether it is
  * allowed, this adds the rules that need more than the status (a contact
  * attempt cannot be dated in the future, a transfer needs an active team in
- * the same municipality, escalation happens once) and says what changes and
+ * the same municipality that did not have the item before, escalation happens once) and says what changes and
  * which event goes out. Pure: the clock and new ids come in.
  */
 export function decideAction(
@@ -197,6 +204,10 @@ function checkTransferTarget(
     new DomainError(code, detail, [{ in: 'body', pointer: '/toTeamId', code: code.toLowerCase(), detail }]);
   if (request.toTeamId === referral.teamId)
     throw refuse('TRANSFER_TO_SAME_TEAM', 'the referral is already with this team');
+  // The router refuses such a transfer and hands the item to the coordinator: say so now, not after a 200.
+  if (request.teamsThatHadItem?.includes(request.toTeamId)) {
+    throw refuse('TRANSFER_TEAM_HAD_ITEM', 'this team already had the item; the coordinator can assign it');
+  }
   if (!request.toTeam?.active) {
     throw refuse('TRANSFER_TEAM_UNKNOWN', 'no active team with this id is known');
   }

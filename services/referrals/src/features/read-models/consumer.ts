@@ -52,13 +52,37 @@ export const addedSignalUrgency = on<typeof CaseSignalAddedV1, Transaction>(Case
 );
 
 /**
- * No team (left) for a GP request: the coordinator has it, and the
+ * The router gave the item to no team: no team fits, no team is left, or it
+ * refused a transfer (`transfer_refused`: the referral reserved on transfer
+ * never comes). For any item the latest referral records it in its history,
+ * so the team and the coordinator see where the item went instead of a
+ * transfer that vanished; a GP request is with the coordinator, and the
  * referring practice sees that instead of silence.
  */
 export const routingFailed = on<typeof RoutingFailedV1, Transaction>(RoutingFailedV1, async (failure, { tx }) => {
+  const at = new Date(failure.decidedAt);
+  const latest = await tx.referral.findFirst({
+    where: { itemKind: failure.item.kind, itemId: failure.item.id },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { id: true, status: true },
+  });
+  if (latest) {
+    await tx.referralHistory.create({
+      data: {
+        referralId: latest.id,
+        action: 'routing_failed',
+        fromStatus: latest.status,
+        toStatus: latest.status,
+        code: failure.reason,
+        actorKind: 'router',
+        actorId: 'router',
+        at,
+      },
+    });
+  }
   if (failure.item.kind !== 'referral_request') return;
   await tx.referralRequest.updateMany({
     where: { id: failure.item.id },
-    data: { handedToCoordinatorAt: new Date(failure.decidedAt) },
+    data: { handedToCoordinatorAt: at },
   });
 });

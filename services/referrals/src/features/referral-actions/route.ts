@@ -148,7 +148,8 @@ export const referralActionRoutes: FastifyPluginAsyncZod<ActionDeps> = async (ap
         description:
           'Ends this referral (status `transferred`) and publishes ReferralTransferred with a reserved ' +
           '`newReferralId`; the router checks the team and answers with a RoutingDecided carrying that id, ' +
-          "which becomes the new team's referral.",
+          "which becomes the new team's referral. A team that already had the item is refused (422 " +
+          '`TRANSFER_TEAM_HAD_ITEM`): the router would not give it back; the coordinator can.',
         body: TransferRequest,
         response: { 200: TransferResponse },
       },
@@ -165,6 +166,12 @@ export const referralActionRoutes: FastifyPluginAsyncZod<ActionDeps> = async (ap
           toTeamId,
           toTeam: await teamOf(toTeamId),
           fromTeam: await teamOf(referral.teamId),
+          teamsThatHadItem: (
+            await prisma.referral.findMany({
+              where: { itemKind: referral.itemKind, itemId: referral.itemId },
+              select: { teamId: true },
+            })
+          ).map((earlier) => earlier.teamId),
         }),
         request.traceHeaders,
       );
