@@ -64,7 +64,7 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger, options
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.referrals.webhooks`,
         logger: instance.log,
         inbox: prismaInbox(prisma),
-        handlers: webhookHandlers,
+        handlers: webhookHandlers({ eventSource }),
       }),
     ],
   });

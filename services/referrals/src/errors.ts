@@ -21,4 +21,5 @@ export const referralsErrors = {
   WEBHOOK_SUBSCRIPTION_NOT_FOUND: { status: 404, title: 'No such webhook subscription' },
   WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, title: 'No such webhook delivery' },
   WEBHOOK_SUBSCRIPTION_LIMIT: { status: 409, title: 'Too many webhook subscriptions' },
+  WEBHOOK_EVENT_NOT_AVAILABLE: { status: 400, title: 'Your organisation does not receive this webhook event' },
 } satisfies DomainErrorTable;

@@ -44,6 +44,7 @@ const deliveriesOf = async (token: string, subscriptionId: string) => {
   return response.json().items as {
     id: string;
     eventId: string;
+    eventType: string;
     status: string;
     attemptCount: number;
     lastStatusCode: number | null;
@@ -51,6 +52,56 @@ const deliveriesOf = async (token: string, subscriptionId: string) => {
     attempts: { statusCode: number | null; outcome: string; responseSnippet: string | null }[];
   }[];
 };
+
+const consentPurposes = ['referral_to_welfare_coach', 'share_with_team', 'feedback_to_referrer'] as const;
+const statusKeys = ['requestId', 'status', 'outcome', 'acceptedAt', 'firstContactAt', 'closedAt'];
+
+/** A GP referral request of the practice, with the patient's consent for these purposes. */
+async function gpRequest(practice: string, purposes: readonly string[]): Promise<string> {
+  const response = await referrals.request('POST', '/v1/referrals', practice, {
+    patient: {
+      givenName: 'Jan',
+      familyName: 'Jansen',
+      dateOfBirth: '1950-03-14',
+      address: { postcode: '9901AB', houseNumber: 3 },
+    },
+    concern: { codes: ['loneliness'] },
+    urgency: 'regular',
+    referrer: { name: 'Dr. de Boer', role: 'gp', phone: '0201234567' },
+    consent: {
+      given: true,
+      recordedBy: 'Dr. de Boer',
+      recordedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      purposes,
+    },
+  });
+  expect(response.statusCode).toBe(201);
+  return response.json().id;
+}
+
+/** The referral a routing decision made in the team's inbox, once the assignment group stored it. */
+async function referralOf(team: { teamId: string; token: string }, decisionId: string): Promise<string> {
+  const { rows } = await waitFor('the referral is in the inbox', async () => {
+    const found = await referrals.app.pool.query<{ id: string }>(
+      'SELECT id FROM referral WHERE decision_id = $1 AND team_id = $2',
+      [decisionId, team.teamId],
+    );
+    return found.rows.length > 0 ? found : undefined;
+  });
+  return rows[0]?.id ?? '';
+}
+
+/** A team's action on a referral through its API. */
+async function act(team: { teamId: string; token: string }, referralId: string, action: string, body?: unknown) {
+  const response = await referrals.request(
+    'POST',
+    `/v1/teams/${team.teamId}/referrals/${referralId}/${action}`,
+    team.token,
+    body,
+  );
+  expect(response.statusCode, `${action}: ${response.body}`).toBeLessThan(300);
+  return response;
+}
 
 describe('webhook subscriptions', () => {
   it('when a team registers an endpoint, then it gets the subscription with a whsec_ secret shown this once', async () => {
@@ -213,7 +264,7 @@ describe('webhook delivery', () => {
     });
   });
 
-  it('when a GP request is routed, then the practice that made it hears, and another practice nothing', async () => {
+  it('when a GP request is routed, declined, accepted, contacted and closed, then the practice gets only its status changes, never team details; another practice nothing', async () => {
     const practiceId = `gp-${randomUUID()}`;
     const practice = await referrals.token('gp', practiceId);
     const practiceEndpoint = await receiver();
@@ -222,40 +273,168 @@ describe('webhook delivery', () => {
     const otherPractice = await referrals.token('gp', `gp-${randomUUID()}`);
     const otherEndpoint = await receiver();
     const otherSubscription = (await referrals.subscribe(otherPractice, { url: otherEndpoint.url })).json();
+    const decliner = await subscribedTeam();
+    const taker = await subscribedTeam();
 
-    const referral = await referrals.request('POST', '/v1/referrals', practice, {
-      patient: {
-        givenName: 'Jan',
-        familyName: 'Jansen',
-        dateOfBirth: '1950-03-14',
-        address: { postcode: '9901AB', houseNumber: 3 },
-      },
-      concern: { codes: ['loneliness'] },
-      urgency: 'regular',
-      referrer: { name: 'Dr. de Boer', role: 'gp', phone: '0201234567' },
-      consent: {
-        given: true,
-        recordedBy: 'Dr. de Boer',
-        recordedAt: new Date(Date.now() - 3_600_000).toISOString(),
-        purposes: ['referral_to_welfare_coach', 'share_with_team', 'feedback_to_referrer'],
-      },
+    const requestId = await gpRequest(practice, consentPurposes);
+    const item = { kind: 'referral_request' as const, id: requestId };
+    const first = await publishRoutingDecided(referrals, {
+      item,
+      teamId: decliner.teamId,
+      explanation: 'Team Noord: postcode 9901 in its area, 3 places left',
     });
-    expect(referral.statusCode).toBe(201);
-    const { eventId, data } = await publishRoutingDecided(referrals, {
-      item: { kind: 'referral_request', id: referral.json().id },
-    });
-
-    // A networks instance on the shared broker may answer the request with its own RoutingFailed: the practice hears that too.
-    const request = await waitFor(
-      'the practice hears',
-      async () => practiceEndpoint.received.find((received) => JSON.parse(received.body).id === eventId),
+    const routed = await waitFor(
+      'the practice hears its request is routed',
+      async () => practiceEndpoint.received.find((received) => JSON.parse(received.body).data.status === 'routed'),
       { timeoutMs: 30_000 },
     );
-    expect(request.verified).toBe(true);
-    expect(JSON.parse(request.body)).toMatchObject({ id: eventId, data });
-    // Not a name, date of birth or address of the patient in what went out.
-    expect(request.body).not.toMatch(/Jansen|1950-03-14|9901AB/);
+    expect(routed.verified).toBe(true);
+    expect(JSON.parse(routed.body)).toEqual({
+      specversion: '1.0',
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      source: 'urn:nld:oin:00000000000000000000:systeem:vangnet-referrals',
+      type: 'nl.vangnet.referrals.GpReferralStatusChanged.v1',
+      subject: requestId,
+      time: first.data.decidedAt,
+      datacontenttype: 'application/json',
+      data: { requestId, status: 'routed' },
+    });
+
+    // The first team declines: the practice's status does not change, so nothing new goes out.
+    const declined = await referralOf(decliner, first.data.decisionId);
+    await act(decliner, declined, 'decline', { reason: 'already_in_care' });
+    await waitFor('the team has its ReferralDeclined (the practice’s turn was in the same transaction)', async () =>
+      decliner.endpoint.received.find((received) => JSON.parse(received.body).type.includes('ReferralDeclined')),
+    );
+    const afterDecline = await deliveriesOf(practice, subscription.id);
+    // A networks instance on the shared broker may answer the request with a RoutingFailed: with_coordinator.
+    expect(afterDecline.every((delivery) => delivery.eventType.endsWith('GpReferralStatusChanged.v1'))).toBe(true);
+    expect(
+      practiceEndpoint.received.every((received) =>
+        ['routed', 'with_coordinator'].includes(JSON.parse(received.body).data.status),
+      ),
+    ).toBe(true);
+
+    const second = await publishRoutingDecided(referrals, {
+      item,
+      teamId: taker.teamId,
+      attempt: 2,
+      excludedTeamIds: [decliner.teamId],
+      explanation: 'Team Zuid: next in line after Team Noord declined',
+    });
+    const taken = await referralOf(taker, second.data.decisionId);
+    // Each step is awaited: a status event says where the request stands when it is sent, so steps
+    // faster than the webhook group would reach the practice as the latest status only.
+    const heard = (status: string) =>
+      waitFor(`the practice hears ${status}`, async () =>
+        practiceEndpoint.received.find((received) => JSON.parse(received.body).data.status === status),
+      );
+    await act(taker, taken, 'accept');
+    await heard('accepted');
+    await act(taker, taken, 'contact-attempts', {
+      channel: 'home_visit',
+      date: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+      partOfDay: 'evening',
+      reached: true,
+    });
+    await heard('first_contact_made');
+    await act(taker, taken, 'close', { result: 'quick_fix', notes: 'Rent arrears arranged with the landlord' });
+
+    const closed = await heard('closed');
+    expect(JSON.parse(closed.body).data).toEqual({
+      requestId,
+      status: 'closed',
+      outcome: 'quick_fix',
+      acceptedAt: expect.any(String),
+      firstContactAt: expect.any(String),
+      closedAt: expect.any(String),
+    });
+    const statuses = practiceEndpoint.received
+      .map((received) => JSON.parse(received.body).data.status as string)
+      .filter((status) => status !== 'with_coordinator');
+    expect(statuses.filter((status, index) => status !== statuses[index - 1])).toEqual([
+      'routed',
+      'accepted',
+      'first_contact_made',
+      'closed',
+    ]);
+    for (const received of practiceEndpoint.received) {
+      expect(received.verified).toBe(true);
+      const event = JSON.parse(received.body);
+      expect(event.type).toBe('nl.vangnet.referrals.GpReferralStatusChanged.v1');
+      expect(Object.keys(event.data).every((key) => statusKeys.includes(key))).toBe(true);
+      // No team, decline reason, routing explanation, contact detail, team event id or patient detail.
+      for (const secret of [
+        decliner.teamId,
+        taker.teamId,
+        declined,
+        taken,
+        first.eventId,
+        second.eventId,
+        'already_in_care',
+        'Team Noord',
+        'Team Zuid',
+        'home_visit',
+        'evening',
+        'landlord',
+        'Jansen',
+        '1950-03-14',
+        '9901AB',
+      ]) {
+        expect(received.body).not.toContain(secret);
+      }
+    }
     expect(await deliveriesOf(otherPractice, otherSubscription.id)).toEqual([]);
+    expect(otherEndpoint.received).toEqual([]);
+  });
+
+  it('when the patient did not consent to feedback, then the practice gets no status webhook at all', async () => {
+    const practice = await referrals.token('gp', `gp-${randomUUID()}`);
+    const practiceEndpoint = await receiver();
+    const subscription = (await referrals.subscribe(practice, { url: practiceEndpoint.url })).json();
+    const team = await subscribedTeam();
+
+    const requestId = await gpRequest(
+      practice,
+      consentPurposes.filter((purpose) => purpose !== 'feedback_to_referrer'),
+    );
+    const routed = await publishRoutingDecided(referrals, {
+      item: { kind: 'referral_request', id: requestId },
+      teamId: team.teamId,
+    });
+    const referralId = await referralOf(team, routed.data.decisionId);
+    await act(team, referralId, 'accept');
+    // The team's ReferralAccepted delivery commits with whatever the practice would have been sent.
+    await waitFor('the team has its ReferralAccepted', async () =>
+      team.endpoint.received.find((received) => JSON.parse(received.body).type.includes('ReferralAccepted')),
+    );
+    expect(await deliveriesOf(practice, subscription.id)).toEqual([]);
+    expect(practiceEndpoint.received).toEqual([]);
+  });
+
+  it('when a practice filters on a team event or a team on the GP status event, then it is refused, naming the field', async () => {
+    const practice = await referrals.token('gp', `gp-${randomUUID()}`);
+    const refused = await referrals.subscribe(practice, {
+      url: 'https://his.practice.example/vangnet',
+      eventTypes: ['GpReferralStatusChanged', 'ReferralDeclined'],
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({
+      code: 'WEBHOOK_EVENT_NOT_AVAILABLE',
+      errors: [{ pointer: '/eventTypes/1', code: 'event_not_available' }],
+    });
+    const team = await referrals.token('team');
+    const teamRefused = await referrals.subscribe(team, {
+      url: 'https://crm.team.example/hooks',
+      eventTypes: ['GpReferralStatusChanged'],
+    });
+    expect(teamRefused.statusCode).toBe(400);
+    expect(teamRefused.json().code).toBe('WEBHOOK_EVENT_NOT_AVAILABLE');
+    const allowed = await referrals.subscribe(practice, {
+      url: 'https://his.practice.example/vangnet',
+      eventTypes: ['GpReferralStatusChanged'],
+    });
+    expect(allowed.statusCode).toBe(201);
   });
 
   it('when the team accepts the referral in its inbox, then its receiver gets ReferralAccepted as well', async () => {

@@ -226,6 +226,27 @@ export const GpReferralView = z.object({
 });
 export type GpReferralView = z.infer<typeof GpReferralView>;
 
+/** The CloudEvents type of the one webhook event a GP practice receives. */
+export const GP_REFERRAL_STATUS_CHANGED_TYPE = 'nl.vangnet.referrals.GpReferralStatusChanged.v1';
+
+/**
+ * The data of GpReferralStatusChanged, a webhook-only event (never on
+ * Kafka): the practice's referral moved to another GP-visible status. The
+ * same purpose-limited facts as GpReferralView and nothing else, so never
+ * which team, why a team declined, how a contact went or why routing chose
+ * what it chose. Sent only when the patient consented to
+ * `feedback_to_referrer`.
+ */
+export const GpReferralStatusChanged = z.strictObject({
+  requestId: z.uuid(),
+  status: GpReferralStatus,
+  outcome: ClosingResult.optional(),
+  acceptedAt: isoDateTime.optional(),
+  firstContactAt: isoDateTime.optional(),
+  closedAt: isoDateTime.optional(),
+});
+export type GpReferralStatusChanged = z.infer<typeof GpReferralStatusChanged>;
+
 /** The patient's details as a team holding an active referral for the request sees them. */
 export const GpReferralSubject = z.object({
   requestId: z.uuid(),

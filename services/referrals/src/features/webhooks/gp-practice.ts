@@ -1,16 +1,81 @@
+import type { CloudEventAttributes } from '@vangnet/contracts/envelope';
+import { GP_REFERRAL_STATUS_CHANGED_TYPE } from '@vangnet/contracts/http/referrals';
 import type { Transaction } from '../../db.ts';
+import {
+  gpStatusAfter,
+  gpStatusChangedData,
+  gpStatusEventId,
+  gpStatusToAnnounce,
+  type RoutingFacts,
+} from './gp-status.ts';
+import type { WebhookEventName } from './recipients.ts';
+import { createDeliveries } from './store.ts';
 
 /**
- * The GP practice (its organisation id, as in its token) that made a
- * referral request, from the request the GP-referrals feature stored. The
- * request row is written before ReferralRequested is published, so any
- * event about the request finds it; a request deleted by retention has no
- * practice left to tell.
+ * Tells the practice that made a GP referral request where it now stands,
+ * if that changed: one GpReferralStatusChanged to each of its
+ * subscriptions, in the consumer's transaction. Events about one request
+ * arrive on two topics and may be handled at once; the lock makes each
+ * compare with the status the other announced. A request deleted by
+ * retention has no practice left to tell.
  */
-export async function gpPracticeOfRequest(tx: Transaction, requestId: string): Promise<string | undefined> {
+export async function announceGpStatus(
+  tx: Transaction,
+  input: {
+    requestId: string;
+    name: WebhookEventName;
+    data: RoutingFacts;
+    cause: CloudEventAttributes;
+    source: string;
+    now: Date;
+  },
+): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(7363, hashtext(${input.requestId}))`;
   const request = await tx.referralRequest.findUnique({
-    where: { id: requestId },
-    select: { gpOrganisationId: true },
+    where: { id: input.requestId },
+    select: {
+      gpOrganisationId: true,
+      consentFeedbackToReferrer: true,
+      handedToCoordinatorAt: true,
+      webhookGpStatus: { select: { status: true, outcome: true } },
+    },
   });
-  return request?.gpOrganisationId;
+  if (!request?.consentFeedbackToReferrer) return;
+  const referrals = await tx.referral.findMany({
+    where: { itemId: input.requestId, itemKind: 'referral_request' },
+    select: {
+      decisionId: true,
+      status: true,
+      acceptedAt: true,
+      firstContactAt: true,
+      endedAt: true,
+      closingResult: true,
+      createdAt: true,
+    },
+  });
+  const current = gpStatusAfter(input.name, input.data, {
+    referrals,
+    handedToCoordinatorAt: request.handedToCoordinatorAt,
+  });
+  const announce = gpStatusToAnnounce(current, request.webhookGpStatus, request.consentFeedbackToReferrer);
+  if (!announce) return;
+  const announced = { status: announce.status, outcome: announce.outcome ?? null, changedAt: input.now };
+  await tx.webhookGpStatus.upsert({
+    where: { requestId: input.requestId },
+    create: { requestId: input.requestId, ...announced },
+    update: announced,
+  });
+  await createDeliveries(tx, {
+    owners: [{ kind: 'gp', id: request.gpOrganisationId }],
+    name: 'GpReferralStatusChanged',
+    type: GP_REFERRAL_STATUS_CHANGED_TYPE,
+    event: {
+      id: gpStatusEventId(input.cause.id),
+      source: input.source,
+      subject: input.requestId,
+      time: input.cause.time,
+    },
+    data: gpStatusChangedData(input.requestId, announce),
+    now: input.now,
+  });
 }

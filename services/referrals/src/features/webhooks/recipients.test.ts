@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { recipientsOf } from './recipients.ts';
+import { eventNamesFor, recipientsOf, webhookEventNames } from './recipients.ts';
 
 const team = randomUUID();
 const other = randomUUID();
@@ -38,7 +38,7 @@ describe('who an event concerns', () => {
     });
   });
 
-  it('when the item is a GP request, then the practice that made the request as well', () => {
+  it('when the item is a GP request, then its practice may hear of the status change as well', () => {
     expect(recipientsOf('ReferralAccepted', { item: request, teamId: team })).toEqual({
       teamIds: [team],
       referralRequestId: request.id,
@@ -48,5 +48,11 @@ describe('who an event concerns', () => {
   it('when routing fails, then no team, and for a GP request only its practice', () => {
     expect(recipientsOf('RoutingFailed', { item: caseItem })).toEqual({ teamIds: [], referralRequestId: undefined });
     expect(recipientsOf('RoutingFailed', { item: request })).toEqual({ teamIds: [], referralRequestId: request.id });
+  });
+
+  it('when a GP practice subscribes, then it can choose only its status event; a team every other event', () => {
+    expect(eventNamesFor('gp')).toEqual(['GpReferralStatusChanged']);
+    expect(eventNamesFor('team')).not.toContain('GpReferralStatusChanged');
+    expect([...eventNamesFor('team'), ...eventNamesFor('gp')].sort()).toEqual([...webhookEventNames].sort());
   });
 });

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db.ts';
 import { checkEndpointUrl, MAX_URL_LENGTH } from './endpoint-url.ts';
-import { webhookEventNames } from './recipients.ts';
+import { eventNamesFor, webhookEventNames } from './recipients.ts';
 import { generateSecret } from './signature.ts';
 import {
   createSubscription,
@@ -135,7 +135,10 @@ export const webhooksRoute: FastifyPluginAsyncZod<{
       .array(EventName)
       .max(webhookEventNames.length)
       .optional()
-      .describe('Only these events; leave out for every event that concerns you.'),
+      .describe(
+        'Only these events; leave out for every event that concerns you. A GP practice receives only ' +
+          'GpReferralStatusChanged (its referral’s status, with the patient’s consent for feedback); a team every other.',
+      ),
   });
 
   app.post(
@@ -155,9 +158,27 @@ export const webhooksRoute: FastifyPluginAsyncZod<{
       },
     },
     async (request, reply) => {
-      const created = await createSubscription(prisma, ownerOf(request), {
+      const owner = ownerOf(request);
+      const eventTypes = [...new Set(request.body.eventTypes ?? [])];
+      const available = eventNamesFor(owner.kind);
+      const unavailable = (request.body.eventTypes ?? []).flatMap((name, index) =>
+        available.includes(name) ? [] : [index],
+      );
+      if (unavailable.length > 0) {
+        throw new DomainError(
+          'WEBHOOK_EVENT_NOT_AVAILABLE',
+          `a ${owner.kind === 'gp' ? 'GP practice' : 'team'} receives only ${available.join(', ')}`,
+          unavailable.map((index) => ({
+            in: 'body',
+            pointer: `/eventTypes/${index}`,
+            code: 'event_not_available',
+            detail: 'not delivered to your organisation',
+          })),
+        );
+      }
+      const created = await createSubscription(prisma, owner, {
         url: request.body.url,
-        eventTypes: [...new Set(request.body.eventTypes ?? [])],
+        eventTypes,
         secret: generateSecret(),
       });
       if (created === 'limit') {

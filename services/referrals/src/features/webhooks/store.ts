@@ -124,7 +124,7 @@ export async function createDeliveries(
     owners: Owner[];
     name: WebhookEventName;
     type: string;
-    event: CloudEventAttributes;
+    event: Pick<CloudEventAttributes, 'id' | 'source' | 'subject' | 'time'>;
     data: unknown;
     now: Date;
   },
