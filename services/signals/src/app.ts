@@ -71,6 +71,7 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
     chunkRows: config.SIGNAL_FILE_CHUNK_ROWS,
     leaseSeconds: 60,
     pollMs: config.SIGNAL_FILE_POLL_MS,
+    maxAttempts: config.SIGNAL_FILE_CHUNK_ATTEMPTS,
   });
   const stagingPool = createPool(config.DATABASE_URL, config.SIGNAL_FILE_CONCURRENT_UPLOADS);
   app.addHook('onClose', async () => stagingPool.end());

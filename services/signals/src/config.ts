@@ -28,13 +28,18 @@ export const SignalsConfig = z.object({
   SIGNAL_FILE_CONCURRENT_UPLOADS: z.coerce.number().int().min(1).max(50).default(2),
   /** Rows the file job takes in per transaction. */
   SIGNAL_FILE_CHUNK_ROWS: z.coerce.number().int().min(1).max(5_000).default(1_000),
-  /** How often an idle file job looks for work another instance staged or a crashed one left. */
+  /**
+   * Tries per chunk before the file job takes it apart row by row, and per
+   * row before it parks that row as `ROW_NOT_PROCESSED` and moves on.
+   */
+  SIGNAL_FILE_CHUNK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   /** Retention terms in months (no statutory figure; defaults from a municipal example, see DOMAIN.md). */
   RETENTION_UNMATCHED_MONTHS: z.coerce.number().int().min(1).max(120).default(6),
   RETENTION_OPEN_CASE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   RETENTION_CLOSED_CASE_MONTHS: z.coerce.number().int().min(1).max(120).default(18),
   /** How often the retention job runs; 0 switches the schedule off (run it on demand). */
   RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+  /** How often an idle file job looks for work another instance staged or a crashed one left. */
   SIGNAL_FILE_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
 });
 export type SignalsConfig = z.infer<typeof SignalsConfig>;

@@ -15,13 +15,24 @@ export interface FileJobOptions {
   leaseSeconds: number;
   /** How often an idle job looks for files (another instance's upload, or one left by a crash). */
   pollMs: number;
+  /**
+   * Tries per chunk before it is taken apart row by row, and per row before
+   * that row is parked as `ROW_NOT_PROCESSED`: a row that can never be taken
+   * in must not hold up its file and every later file.
+   */
+  maxAttempts: number;
 }
+
+/** The code a parked row gets in the file's errors: the partner sends that row again. */
+export const ROW_NOT_PROCESSED = 'ROW_NOT_PROCESSED';
 
 interface ClaimedFile extends FileInHand {
   columns: FileColumn[];
 }
 
 class LeaseLost extends Error {}
+
+type StagedRow = { rowNumber: number; fields: unknown };
 
 /**
  * A unique reference taken by a concurrent single request, or a deadlock with
@@ -38,6 +49,50 @@ export function isRetryable(error: unknown): boolean {
   }
   return retryable.has((error as { code?: string } | null)?.code ?? '');
 }
+
+const unavailableCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const unavailableSqlStates = new Set(['57P01', '57P02', '57P03', '53300']);
+const unavailableSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+/**
+ * The database cannot be reached or refuses connections: no fault of the
+ * rows. Such a failure never parks a row; the job backs off and the lease
+ * keeps the file until the database is back.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientInitializationError) return true;
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (unavailableCodes.has(error.code)) return true;
+    const meta = error.meta as
+      | { driverAdapterError?: { cause?: { originalCode?: string; kind?: string } } }
+      | undefined;
+    const cause = meta?.driverAdapterError?.cause;
+    const state = cause?.originalCode ?? '';
+    return state.startsWith('08') || unavailableSqlStates.has(state) || cause?.kind === 'DatabaseNotReachable';
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return unavailableSocketCodes.has(code) || code.startsWith('08') || unavailableSqlStates.has(code);
+}
+
+/**
+ * What a log may say about a failure: its class and codes. Database messages
+ * can quote the values of a row (a unique key, an invalid input), which are
+ * personal data.
+ */
+export function failureForLog(error: unknown) {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    const meta = error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined;
+    return { errorClass: error.name, code: error.code, sqlState: meta?.driverAdapterError?.cause?.originalCode };
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    errorClass: error instanceof Error ? error.name : typeof error,
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The durable job that takes in staged file rows. Progress lives in the
@@ -87,7 +142,8 @@ export class SignalFileJob {
         if (!worked) await this.#idle(this.#options.pollMs);
       } catch (error) {
         failures += 1;
-        this.#log.error({ err: error }, 'file job failed; retrying');
+        // Class and codes only: a database message can quote a row's values.
+        this.#log.error({ failure: failureForLog(error) }, 'file job failed; retrying');
         await this.#idle(Math.min(30_000, 500 * 2 ** failures));
       }
     }
@@ -155,31 +211,7 @@ export class SignalFileJob {
           log.info('file completed');
           return;
         }
-        const prepared = staged.map((row) => prepareRow(file.columns, row.rowNumber, row.fields as string[]));
-        const rowNumbers = staged.map((row) => row.rowNumber);
-        for (let attempt = 1; ; attempt += 1) {
-          try {
-            await prisma.$transaction(
-              async (tx: Transaction) => {
-                const outcome = await takeInChunk(tx, this.#deps, file, prepared, new Date());
-                const renewed = await tx.$executeRaw`
-                  UPDATE signal_file
-                     SET rows_processed = rows_processed + ${staged.length}, accepted = accepted + ${outcome.accepted},
-                         rejected = rejected + ${outcome.rejected}, duplicates = duplicates + ${outcome.duplicates},
-                         lease_until = now() + make_interval(secs => ${this.#options.leaseSeconds})
-                   WHERE id = ${file.id}::uuid AND lease_owner = ${this.#owner}::uuid`;
-                if (renewed === 0) throw new LeaseLost();
-                await tx.$executeRaw`
-                  DELETE FROM signal_file_row WHERE file_id = ${file.id}::uuid AND row_number = ANY(${rowNumbers}::int[])`;
-              },
-              { timeout: 120_000, maxWait: 30_000 },
-            );
-            break;
-          } catch (error) {
-            if (!isRetryable(error) || attempt >= 5) throw error;
-            log.warn({ attempt }, 'chunk collided with a concurrent intake; retrying');
-          }
-        }
+        await this.#takeIn(file, staged, log);
       }
     } catch (error) {
       if (error instanceof LeaseLost) {
@@ -188,5 +220,92 @@ export class SignalFileJob {
       }
       throw error;
     }
+  }
+
+  /**
+   * Takes in staged rows, trying each chunk `maxAttempts` times. A chunk
+   * that keeps failing is taken apart: its rows are taken in one by one, so
+   * the good rows land and only a row that fails on its own is parked. An
+   * unreachable database, or a lost lease, is never the rows' fault: it
+   * goes up to the loop, which backs off and comes back to the same rows.
+   */
+  async #takeIn(file: ClaimedFile, staged: StagedRow[], log: Logger): Promise<void> {
+    const failure = await this.#tryChunk(file, staged, log);
+    if (failure === undefined) return;
+    const rows = { firstRow: staged[0]?.rowNumber, lastRow: staged.at(-1)?.rowNumber };
+    if (staged.length > 1) {
+      log.warn({ ...rows, failure: failureForLog(failure) }, 'chunk keeps failing; taking its rows in one by one');
+      for (const row of staged) await this.#takeIn(file, [row], log);
+      return;
+    }
+    await this.#park(file, staged[0] as StagedRow);
+    log.error(
+      { row: rows.firstRow, failure: failureForLog(failure), attempts: this.#options.maxAttempts },
+      'row keeps failing; parked as ROW_NOT_PROCESSED',
+    );
+  }
+
+  /** Undefined when the chunk committed; else the last failure after `maxAttempts` tries. */
+  async #tryChunk(file: ClaimedFile, staged: StagedRow[], log: Logger): Promise<unknown> {
+    const prepared = staged.map((row) => prepareRow(file.columns, row.rowNumber, row.fields as string[]));
+    const rowNumbers = staged.map((row) => row.rowNumber);
+    const { prisma } = this.#deps;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await prisma.$transaction(
+          async (tx: Transaction) => {
+            const outcome = await takeInChunk(tx, this.#deps, file, prepared, new Date());
+            const renewed = await tx.$executeRaw`
+              UPDATE signal_file
+                 SET rows_processed = rows_processed + ${staged.length}, accepted = accepted + ${outcome.accepted},
+                     rejected = rejected + ${outcome.rejected}, duplicates = duplicates + ${outcome.duplicates},
+                     lease_until = now() + make_interval(secs => ${this.#options.leaseSeconds})
+               WHERE id = ${file.id}::uuid AND lease_owner = ${this.#owner}::uuid`;
+            if (renewed === 0) throw new LeaseLost();
+            await tx.$executeRaw`
+              DELETE FROM signal_file_row WHERE file_id = ${file.id}::uuid AND row_number = ANY(${rowNumbers}::int[])`;
+          },
+          { timeout: 120_000, maxWait: 30_000 },
+        );
+        return undefined;
+      } catch (error) {
+        if (error instanceof LeaseLost || isDatabaseUnavailable(error) || this.#stopped) throw error;
+        if (attempt >= this.#options.maxAttempts) return error;
+        if (isRetryable(error)) {
+          log.warn({ attempt }, 'chunk collided with a concurrent intake; retrying');
+        } else {
+          log.warn({ attempt, failure: failureForLog(error) }, 'chunk failed; retrying');
+          await pause(50 * 2 ** attempt);
+        }
+      }
+    }
+  }
+
+  /**
+   * Gives up on one row: it counts as processed and refused with
+   * `ROW_NOT_PROCESSED` (the partner sees the row number and sends it
+   * again), and its raw fields are deleted with it, as every taken-in row's
+   * are, so no personal data lingers in the staging table.
+   */
+  async #park(file: ClaimedFile, row: StagedRow): Promise<void> {
+    await this.#deps.prisma.$transaction(async (tx: Transaction) => {
+      const renewed = await tx.$executeRaw`
+        UPDATE signal_file
+           SET rows_processed = rows_processed + 1, rejected = rejected + 1,
+               lease_until = now() + make_interval(secs => ${this.#options.leaseSeconds})
+         WHERE id = ${file.id}::uuid AND lease_owner = ${this.#owner}::uuid`;
+      if (renewed === 0) throw new LeaseLost();
+      await tx.signalFileError.create({
+        data: {
+          fileId: file.id,
+          rowNumber: row.rowNumber,
+          code: ROW_NOT_PROCESSED,
+          detail: 'the row could not be taken in because of a fault on our side; please send it again',
+          errors: [],
+        },
+      });
+      await tx.$executeRaw`
+        DELETE FROM signal_file_row WHERE file_id = ${file.id}::uuid AND row_number = ${row.rowNumber}::int`;
+    });
   }
 }
