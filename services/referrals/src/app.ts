@@ -13,6 +13,7 @@ import { referralsErrors } from './errors.ts';
 import { DeadlineTimer } from './features/deadlines/timer.ts';
 import { gpReferralRoutes } from './features/gp-referral/route.ts';
 import { referralActionRoutes } from './features/referral-actions/route.ts';
+import { RetentionJob } from './features/retention/job.ts';
 import { teamInboxRoutes } from './features/team-inbox/route.ts';
 import { webhookHandlers } from './features/webhooks/consumer.ts';
 import { webhookDispatcherPlugin } from './features/webhooks/plugin.ts';
@@ -80,11 +81,20 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger, options
   });
   app.addHook('onReady', async () => deadlines.start());
   app.addHook('onClose', async () => deadlines.stop());
+  const retention = new RetentionJob({
+    prisma,
+    clock,
+    log: app.log,
+    terms: { endedMonths: config.RETENTION_ENDED_MONTHS, neverTakenMonths: config.RETENTION_NEVER_TAKEN_MONTHS },
+    intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000,
+  });
+  app.addHook('onReady', async () => retention.start());
+  app.addHook('preClose', async () => retention.stop());
   await app.register(webhooksRoute, { prisma, allowLocalHttp: config.WEBHOOK_ALLOW_LOCAL_HTTP });
   await app.register(webhookDispatcherPlugin, {
     prisma,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     backoff: { initialMs: config.WEBHOOK_RETRY_INITIAL_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS },
   });
-  return Object.assign(app, { prisma, deadlines });
+  return Object.assign(app, { prisma, deadlines, retention });
 }

@@ -18,6 +18,12 @@ export const ReferralsConfig = z.object({
     .min(1)
     .max(6 * 3_600_000)
     .default(3_600_000),
+  /** Retention of GP referral data (no statutory figure: configuration). An accepted request, after its end. */
+  RETENTION_ENDED_MONTHS: z.coerce.number().int().min(1).max(120).default(18),
+  /** A GP request no team ever accepted, after its last activity. */
+  RETENTION_NEVER_TAKEN_MONTHS: z.coerce.number().int().min(1).max(120).default(6),
+  /** How often the retention job runs; 0 switches the schedule off (run it on demand). */
+  RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
 });
 export type ReferralsConfig = z.infer<typeof ReferralsConfig>;
 

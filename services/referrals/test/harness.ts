@@ -39,6 +39,8 @@ export async function startReferrals() {
   const config = loadConfig({
     ...serviceEnv({ infrastructure, databaseUrl: database.url, issuer }),
     DEADLINE_POLL_INTERVAL_MS: '3600000',
+    // Tests run the retention job themselves, after moving the clock.
+    RETENTION_INTERVAL_MINUTES: '0',
   });
   let app = await buildApp(config, undefined, { clock });
   await app.ready();

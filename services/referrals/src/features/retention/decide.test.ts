@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { defaultRetentionTerms, monthsBefore, requestCategories, retentionCutoffs, termMonths } from './decide.ts';
+
+describe('retention terms of GP requests and closing notes', () => {
+  it('counts whole calendar months back, clamped to the shorter month', () => {
+    expect(monthsBefore(new Date('2026-08-31T10:00:00Z'), 6)).toEqual(new Date('2026-02-28T10:00:00Z'));
+    expect(monthsBefore(new Date('2028-08-31T10:00:00Z'), 6)).toEqual(new Date('2028-02-29T10:00:00Z'));
+    expect(monthsBefore(new Date('2026-12-02T10:00:00Z'), 18)).toEqual(new Date('2025-06-02T10:00:00Z'));
+  });
+
+  it('gives 18 months after the end to accepted work and its notes, 6 months to a request nobody took', () => {
+    const now = new Date('2026-12-02T10:00:00Z');
+    expect(retentionCutoffs(now, defaultRetentionTerms)).toEqual({
+      request_ended: new Date('2025-06-02T10:00:00Z'),
+      request_never_taken: new Date('2026-06-02T10:00:00Z'),
+      closing_notes: new Date('2025-06-02T10:00:00Z'),
+    });
+    expect(termMonths('request_never_taken', defaultRetentionTerms)).toBe(6);
+    expect(termMonths('closing_notes', { endedMonths: 24, neverTakenMonths: 3 })).toBe(24);
+  });
+
+  it('names the categories a deleted request held, never a value', () => {
+    expect(
+      requestCategories({ hasPhone: true, hasEmail: false, hasConcernNote: true, hasReferrerEmail: false }),
+    ).toEqual([
+      'name',
+      'date_of_birth',
+      'phone',
+      'address',
+      'health_concern',
+      'gp_note',
+      'consent',
+      'referrer_name',
+      'referrer_phone',
+    ]);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Retention of the personal data referrals holds: a GP request (the
+ * patient's details, the GP's note, the referrer's contact details) and a
+ * team's closing notes. shared/DOMAIN.md sets no statutory figure, so the
+ * terms are configuration; the defaults match signals' (18 months after the
+ * work ended, 6 months for what never reached anyone). Pure: the job hands
+ * in the clock and stores what comes back.
+ */
+
+export interface RetentionTerms {
+  /** A GP request some team accepted, from the end of its last referral. */
+  endedMonths: number;
+  /** A GP request no team ever accepted (never routed, declined or expired everywhere, or with the coordinator), from its last activity. */
+  neverTakenMonths: number;
+}
+
+export const defaultRetentionTerms: RetentionTerms = { endedMonths: 18, neverTakenMonths: 6 };
+
+/** `request_ended` and `request_never_taken` delete a GP request; `closing_notes` clears a referral's notes. */
+export type RetentionTerm = 'request_ended' | 'request_never_taken' | 'closing_notes';
+
+/** `instant` minus whole calendar months, clamped to the month's last day (31 Aug - 6 months = 28/29 Feb). */
+export function monthsBefore(instant: Date, months: number): Date {
+  const result = new Date(instant);
+  const day = result.getUTCDate();
+  result.setUTCDate(1);
+  result.setUTCMonth(result.getUTCMonth() - months);
+  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
+  result.setUTCDate(Math.min(day, lastDay));
+  return result;
+}
+
+/**
+ * For each term, the moment before which its records are due; a record
+ * exactly at the cutoff is kept (its term ends at this instant). Closing
+ * notes follow the referral's end, like an accepted request.
+ */
+export function retentionCutoffs(now: Date, terms: RetentionTerms): Record<RetentionTerm, Date> {
+  return {
+    request_ended: monthsBefore(now, terms.endedMonths),
+    request_never_taken: monthsBefore(now, terms.neverTakenMonths),
+    closing_notes: monthsBefore(now, terms.endedMonths),
+  };
+}
+
+export const termMonths = (term: RetentionTerm, terms: RetentionTerms): number =>
+  term === 'request_never_taken' ? terms.neverTakenMonths : terms.endedMonths;
+
+/** Which optional personal data a GP request row held (categories for the audit, never values). */
+export interface RequestContents {
+  hasPhone: boolean;
+  hasEmail: boolean;
+  hasConcernNote: boolean;
+  hasReferrerEmail: boolean;
+}
+
+export function requestCategories(contents: RequestContents): string[] {
+  return [
+    'name',
+    'date_of_birth',
+    ...(contents.hasPhone ? ['phone'] : []),
+    ...(contents.hasEmail ? ['email'] : []),
+    'address',
+    // Health data: concern codes with the ICPC code always, the GP's own words when given.
+    'health_concern',
+    ...(contents.hasConcernNote ? ['gp_note'] : []),
+    'consent',
+    // The professional's contact details are personal data too.
+    'referrer_name',
+    'referrer_phone',
+    ...(contents.hasReferrerEmail ? ['referrer_email'] : []),
+  ];
+}
