@@ -240,6 +240,23 @@ describe('rejections', () => {
     expect(rows).toHaveLength(0);
   });
 
+  it('when a name or the reference holds a NUL byte or another control character, then 400 naming each field, not 500', async () => {
+    const signal = rentSignal();
+    const problem = await rejectionOf({
+      ...signal,
+      reference: `${signal.reference}\u0007`,
+      subject: { ...signal.subject, givenName: 'An\u0000na', familyName: 'de\nVries' },
+      address: { ...signal.address, houseNumberAddition: 'B\u001b' },
+    });
+    expect(problem.code).toBe('VALIDATION_FAILED');
+    expect(problem.errors.map((error) => [error.pointer, error.code]).sort()).toEqual([
+      ['/address/houseNumberAddition', 'invalid_format'],
+      ['/reference', 'invalid_format'],
+      ['/subject/familyName', 'invalid_format'],
+      ['/subject/givenName', 'invalid_format'],
+    ]);
+  });
+
   it('when the tenant objected, then SIGNAL_TENANT_OBJECTED', async () => {
     const signal = rentSignal();
     const problem = await rejectionOf({ ...signal, preconditions: { ...signal.preconditions, tenantObjected: true } });

@@ -49,6 +49,27 @@ describe('POST /v1/signal-batches', () => {
     );
   });
 
+  it('when an item holds a NUL byte, then that item is rejected naming the field and the others are stored', async () => {
+    const token = await signals.token('landlord');
+    const nul = rentSignal();
+    nul.subject.familyName = 'de\u0000Vries';
+    const good = rentSignal();
+    const response = await postBatch({ signals: [nul, good] }, token);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      accepted: 1,
+      rejected: 1,
+      results: [
+        {
+          status: 'rejected',
+          code: 'VALIDATION_FAILED',
+          errors: [expect.objectContaining({ pointer: '/subject/familyName', code: 'invalid_format' })],
+        },
+        { status: 'accepted' },
+      ],
+    });
+  });
+
   it('when two items of one batch are for the same household, then they share one case', async () => {
     const address = uniqueAddress();
     const first = rentSignal(address, 400);

@@ -236,6 +236,16 @@ describe('POST /v1/signal-files', () => {
       errors: [expect.objectContaining({ pointer: '/rows/3', code: 'malformed_csv' })],
     });
 
+    // A NUL byte in a cell is a 400 naming the row (it cannot be stored; it was a 500).
+    const nul = rentRow(`HUUR-${randomUUID()}`, uniqueAddress(), { given_name: 'An\u0000na' });
+    const withNul = await signals.postFile(Buffer.from([rentHeader, good, nul].join('\n')), token);
+    expect(withNul.statusCode).toBe(400);
+    expect(withNul.json()).toMatchObject({
+      code: 'SIGNAL_FILE_MALFORMED',
+      errors: [expect.objectContaining({ pointer: '/rows/3', code: 'malformed_csv' })],
+    });
+    expect(withNul.json().detail).toContain('U+0000');
+
     const unknown = await signals.postFile(`${rentHeader};shoe_size\n${good};42`, token);
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json()).toMatchObject({
@@ -277,6 +287,26 @@ describe('POST /v1/signal-files', () => {
 
     // No delivery row, so no staged rows either (they cannot exist without one).
     expect(await count('SELECT count(*) AS n FROM signal_file')).toBe(before);
+  });
+
+  it('when a quoted name holds a line break, then that row is refused naming the column, and the rest is taken in', async () => {
+    const token = await signals.token('landlord');
+    const csv = [
+      rentHeader,
+      rentRow(`HUUR-${randomUUID()}`, uniqueAddress(), { family_name: '"de\nVries"' }),
+      rentRow(`HUUR-${randomUUID()}`, uniqueAddress()),
+    ].join('\n');
+    const response = await signals.postFile(csv, token);
+    expect(response.statusCode).toBe(202);
+    const status = await completed(response.headers.location as string, token);
+    expect(status).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(status.errors).toEqual([
+      expect.objectContaining({
+        row: 2,
+        code: 'VALIDATION_FAILED',
+        errors: [expect.objectContaining({ column: 'family_name', code: 'invalid_format' })],
+      }),
+    ]);
   });
 
   it('when the instance working a file died, then a restarted job takes over the staged rows and finishes them once', async () => {

@@ -6,10 +6,19 @@ export const Postcode = z
   .transform((value) => value.replace(/\s+/g, '').toUpperCase())
   .pipe(z.string().regex(/^[1-9]\d{3}[A-Z]{2}$/, 'expected a Dutch postcode such as 1234AB'));
 
+/**
+ * Refuses C0 control characters (NUL, tab, line breaks, escape, ...) in text
+ * of one line, such as a name or a reference: none has a place there, and a
+ * NUL cannot be stored at all. Refused as `invalid_format`, naming the field.
+ */
+export const withoutControlCharacters = (schema: z.ZodString) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  schema.regex(/^[^\u0000-\u001f]*$/, 'must not contain control characters');
+
 export const Address = z.strictObject({
   postcode: Postcode,
   houseNumber: z.number().int().min(1).max(99999),
-  houseNumberAddition: z.string().trim().min(1).max(10).optional(),
+  houseNumberAddition: withoutControlCharacters(z.string().trim().min(1).max(10)).optional(),
 });
 
 const hasAtMostTwoDecimals = (value: number) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
@@ -31,8 +40,8 @@ export type SignalRequestType = z.infer<typeof SignalRequestType>;
 
 /** The person the signal is about, as far as the partner knows them. Never a BSN. */
 export const Subject = z.strictObject({
-  givenName: z.string().trim().min(1).max(100).optional(),
-  familyName: z.string().trim().min(1).max(100).optional(),
+  givenName: withoutControlCharacters(z.string().trim().min(1).max(100)).optional(),
+  familyName: withoutControlCharacters(z.string().trim().min(1).max(100)).optional(),
   dateOfBirth: z.iso.date().optional(),
   phone: z
     .string()
@@ -81,7 +90,7 @@ export const Absence = z.strictObject({
 export const SignalRequest = z.strictObject({
   type: SignalRequestType,
   /** The partner's own reference; unique per partner, so a resend is recognised. */
-  reference: z.string().trim().min(1).max(100),
+  reference: withoutControlCharacters(z.string().trim().min(1).max(100)),
   subject: Subject.optional(),
   address: Address,
   arrears: z

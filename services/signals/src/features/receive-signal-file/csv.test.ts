@@ -61,4 +61,18 @@ describe('CSV reader', () => {
     expect(detectSeparator('"a;b",c,d')).toBe(',');
     expect(detectSeparator('a')).toBe(';');
   });
+
+  it('when a field holds a NUL or another C0 control character, then the file is refused naming the row, never the value', () => {
+    expect(() => parse('a;b\nx;y\nAnna\u0000;z\n')).toThrow(CsvSyntaxError);
+    try {
+      parse('a;b\nx;y\n"Anna\u001b[31m";z\n');
+    } catch (error) {
+      expect(error).toMatchObject({ row: 3, message: 'row 3: a field holds the control character U+001B' });
+    }
+    expect.assertions(2);
+  });
+
+  it('when a field holds a tab, or a quoted field a line break, then that is text', () => {
+    expect(parse('a;b\nx\ty;"two\r\nlines"\n').records[1]).toEqual({ row: 2, fields: ['x\ty', 'two\r\nlines'] });
+  });
 });

@@ -3,7 +3,8 @@
  * spreadsheet exports): `;` or `,` as separator, detected from the header
  * line; quoted fields with `""` for a quote and line breaks inside; CRLF or
  * LF; a UTF-8 byte order mark is skipped; blank lines are skipped (but
- * counted, so row numbers match what the partner sees in a spreadsheet). It keeps
+ * counted, so row numbers match what the partner sees in a spreadsheet); C0
+ * control characters other than tab, CR and LF are refused. It keeps
  * only the record in hand in memory, and a field is bounded, so an unclosed
  * quote cannot swallow the rest of a 100 MB file into memory.
  */
@@ -174,6 +175,13 @@ export class CsvParser {
   }
 
   #append(char: string) {
+    // C0 control characters other than tab and line breaks (which a quoted field may hold) are no text a
+    // spreadsheet writes: a NUL cannot even be stored. The whole file is refused, naming the row, not the value.
+    const code = char.charCodeAt(0);
+    if (code < 0x20 && char !== '\t' && char !== '\n' && char !== '\r') {
+      const codePoint = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+      throw new CsvSyntaxError(this.#row, `a field holds the control character ${codePoint}`);
+    }
     this.#fieldStarted = true;
     this.#field += char;
     if (this.#field.length > MAX_FIELD_CHARS) {
