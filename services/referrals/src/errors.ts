@@ -11,6 +11,7 @@ export const referralsErrors = {
   },
   REFERRAL_NOT_ESCALATABLE: { status: 409, title: 'Only a routed referral is escalated, once' },
   CONTACT_DATE_IN_FUTURE: { status: 400, title: 'A contact attempt cannot lie in the future' },
+  CLOSING_RESULT_NEEDS_CONTACT: { status: 422, title: 'This closing result needs a recorded contact attempt' },
   TRANSFER_TO_SAME_TEAM: { status: 422, title: 'The referral is already with this team' },
   TRANSFER_TEAM_UNKNOWN: { status: 422, title: 'No active team with this id is known' },
   TRANSFER_OTHER_MUNICIPALITY: { status: 422, title: 'A referral moves only to a team of the same municipality' },

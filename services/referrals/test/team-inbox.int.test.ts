@@ -202,6 +202,12 @@ describe('the team works the referral', () => {
       ]),
     );
     await expectStatus(act(data.teamId, referral.id, 'accept', token), 200);
+    // No contact attempt yet: a result that implies contact is refused, naming the field.
+    const noContact = await expectStatus(act(data.teamId, referral.id, 'close', token, { result: 'quick_fix' }), 422);
+    expect(noContact.json()).toMatchObject({
+      code: 'CLOSING_RESULT_NEEDS_CONTACT',
+      errors: [expect.objectContaining({ pointer: '/result', code: 'needs_contact' })],
+    });
     const tooLong = await expectStatus(
       act(data.teamId, referral.id, 'close', token, { result: 'quick_fix', notes: 'x'.repeat(2001) }),
       400,

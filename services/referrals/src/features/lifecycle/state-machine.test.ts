@@ -8,6 +8,7 @@ import {
   type ReferralStatus,
   referralActions,
   referralStatuses,
+  resultsWithoutContact,
   TransitionNotAllowed,
   transition,
 } from './state-machine.ts';
@@ -17,7 +18,7 @@ const commandFor = (action: ReferralAction): Command => {
     case 'decline':
       return { action, reason: 'no_capacity' };
     case 'close':
-      return { action, result: 'quick_fix' };
+      return { action, result: 'referred_without_contact' };
     default:
       return { action };
   }
@@ -79,10 +80,25 @@ describe('referral lifecycle', () => {
     expect(transition('routed', { action: 'decline', reason })).toBe('declined');
   });
 
-  it.each(closingResults)('an accepted or in-progress referral can be closed with result %s', (result) => {
-    expect(transition('accepted', { action: 'close', result })).toBe('closed');
+  it.each(closingResults)('an in-progress referral can be closed with result %s', (result) => {
     expect(transition('in_progress', { action: 'close', result })).toBe('closed');
   });
+
+  it.each(resultsWithoutContact)('an accepted referral without contact can be closed with result %s', (result) => {
+    expect(transition('accepted', { action: 'close', result })).toBe('closed');
+  });
+
+  it.each(['quick_fix', 'follow_up_financial', 'follow_up_non_financial', 'no_contact_final'] as const)(
+    'an accepted referral without any contact attempt cannot be closed with result %s',
+    (result) => {
+      expect(() => transition('accepted', { action: 'close', result })).toThrow(
+        expect.objectContaining({
+          code: 'CLOSING_RESULT_NEEDS_CONTACT',
+          errors: [expect.objectContaining({ pointer: '/result' })],
+        }),
+      );
+    },
+  );
 
   it('counts a referral as held by its team while routed, accepted or in progress only', () => {
     expect(referralStatuses.filter(isActive)).toEqual(['routed', 'accepted', 'in_progress']);

@@ -13,7 +13,8 @@ import { DomainError } from '@vangnet/platform/problem';
  *     ├─ expire ──────────> expired
  *     └─ transfer ────────> transferred   (also from accepted and in_progress)
  *
- * Closing straight from `accepted` is allowed: DDAS results such as
+ * Closing straight from `accepted` is allowed only with a result that needs
+ * no contact (`resultsWithoutContact`): DDAS results such as
  * `referred_without_contact`, `repeat` or `known_to_debt_help` end a referral
  * before anyone was contacted. A referral is one team's assignment: after a
  * decline, an expiry or a transfer the item lives on in a new referral.
@@ -80,10 +81,34 @@ export type Command =
   | { action: 'record_contact' }
   | { action: 'close'; result: ClosingResult };
 
-/** The next status for `command`, or TransitionNotAllowed. */
+/**
+ * The DDAS results that end a referral before anyone was contacted (shared/
+ * DOMAIN.md). The others say something about contact with the person
+ * (`quick_fix` and `follow_up_*` imply it, `no_contact_final` means every
+ * attempt failed), so they need at least one recorded contact attempt.
+ */
+export const resultsWithoutContact: readonly ClosingResult[] = [
+  'referred_without_contact',
+  'repeat',
+  'unjustified',
+  'known_to_debt_help',
+  'other_trajectory',
+  'deceased',
+  'not_resident',
+  'other_reason',
+];
+
+/** The next status for `command`, or TransitionNotAllowed (or CLOSING_RESULT_NEEDS_CONTACT). */
 export function transition(status: ReferralStatus, command: Command): ReferralStatus {
   const next = transitions[status][command.action];
   if (!next) throw new TransitionNotAllowed(status, command.action);
+  // `accepted` is the only closable status without a contact attempt (the first one makes it in_progress).
+  if (command.action === 'close' && status === 'accepted' && !resultsWithoutContact.includes(command.result)) {
+    const detail = `no contact attempt is recorded; without one the result is one of ${resultsWithoutContact.join(', ')}`;
+    throw new DomainError('CLOSING_RESULT_NEEDS_CONTACT', `${command.result} needs a recorded contact attempt`, [
+      { in: 'body', pointer: '/result', code: 'needs_contact', detail },
+    ]);
+  }
   return next;
 }
 
