@@ -93,6 +93,7 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger, options
   await app.register(webhooksRoute, { prisma, allowLocalHttp: config.WEBHOOK_ALLOW_LOCAL_HTTP });
   await app.register(webhookDispatcherPlugin, {
     prisma,
+    allowLocal: config.WEBHOOK_ALLOW_LOCAL_HTTP,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     backoff: { initialMs: config.WEBHOOK_RETRY_INITIAL_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS },
   });

@@ -6,7 +6,7 @@ export const ReferralsConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   /** How often the deadline timer looks for referrals to expire or escalate (the timers themselves are rows). */
   DEADLINE_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
-  /** Plain-http webhook endpoints on localhost/127.0.0.1 (development and tests only). */
+  /** Webhooks to this machine over plain http, and to local or private addresses (development and tests only). */
   WEBHOOK_ALLOW_LOCAL_HTTP: z.stringbool().default(false),
   /** Longest one webhook attempt may take, response included. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),

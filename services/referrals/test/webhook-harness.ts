@@ -182,10 +182,17 @@ export async function startReceiver(options: { failFirst?: number } = {}) {
       }
     });
   });
+  // Every connection, even one that never becomes a request (a TLS hello to this plain-http server).
+  const connections = { count: 0 };
+  server.on('connection', () => {
+    connections.count += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hooks/vangnet`,
+    port,
+    connections,
     received,
     useSecret(value: string) {
       secret = value;

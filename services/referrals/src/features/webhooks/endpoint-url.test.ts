@@ -13,6 +13,9 @@ describe('which URLs may receive webhooks', () => {
     expect(codes('http://127.0.0.1:8080/hooks')).toEqual(['https_required']);
     expect(codes('http://127.0.0.1:8080/hooks', true)).toEqual([]);
     expect(codes('http://localhost:8080/hooks', true)).toEqual([]);
+    expect(codes('http://localhost.:8080/hooks', true)).toEqual([]);
+    expect(codes('http://[::1]:8080/hooks', true)).toEqual([]);
+    expect(codes('http://10.0.0.1/hooks', true)).toEqual(['https_required']);
     expect(codes('http://crm.team.example/hooks', true)).toEqual(['https_required']);
   });
 
@@ -35,6 +38,15 @@ describe('which URLs may receive webhooks', () => {
       'localhost',
       '[::1]',
       '[fd00::1]',
+      'localhost.',
+      'LOCALHOST',
+      'api.localhost',
+      '100.64.0.1',
+      '[::ffff:127.0.0.1]',
+      '[::ffff:a9fe:a9fe]',
+      '0.0.0.0',
+      '2130706433',
+      '0x7f.1',
     ]) {
       expect(codes(`https://${host}/hooks`), host).toEqual(['private_address']);
     }

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { addressKind, isPublicAddress } from './address.ts';
 
 export const MAX_URL_LENGTH = 2_000;
 
@@ -7,48 +7,29 @@ export interface UrlIssue {
   detail: string;
 }
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
- * Literal addresses that are not on the public internet. A webhook must not
- * make this service call into its own network (metadata services, the
- * database, admin ports) on a partner's behalf.
+ * The host as DNS sees it: lower case, without the trailing dot of a fully
+ * qualified name (`localhost.` is `localhost`) and without IPv6 brackets.
  */
-function isPrivateAddress(host: string): boolean {
-  const bare = host.startsWith('[') ? host.slice(1, -1).toLowerCase() : host;
-  const version = isIP(bare);
-  if (version === 4) {
-    const [a = 0, b = 0] = bare.split('.').map(Number);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      a >= 224
-    );
-  }
-  if (version === 6) {
-    return (
-      bare === '::' ||
-      bare === '::1' ||
-      bare.startsWith('fc') ||
-      bare.startsWith('fd') ||
-      bare.startsWith('fe80') ||
-      bare.startsWith('::ffff:')
-    );
-  }
-  return false;
+export function hostOf(url: URL): string {
+  const host = url.hostname.toLowerCase().replace(/\.+$/, '');
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
+
+/** `localhost` and every name under it resolve to this machine (RFC 6761). */
+export const isLocalName = (host: string): boolean => host === 'localhost' || host.endsWith('.localhost');
+
+/** This machine: the names that resolve to it and the loopback addresses. */
+export const isLocalHost = (host: string): boolean => isLocalName(host) || addressKind(host) === 'loopback';
 
 /**
  * Whether a URL may receive webhooks. HTTPS only, so the events and the
  * signature travel encrypted; plain http only to this machine and only when
  * the deployment allows it (development and tests). No credentials in the
  * URL (they would sit in our database and logs), no fragment, bounded
- * length, and no literal private or loopback address over https.
+ * length, and no local name or literal private, loopback or other
+ * non-public address over https. A name is checked again where it counts,
+ * when the dispatcher resolves it (sender.ts): DNS can point anywhere.
  */
 export function checkEndpointUrl(raw: string, allowLocalHttp: boolean): UrlIssue[] {
   if (raw.length > MAX_URL_LENGTH) {
@@ -61,7 +42,8 @@ export function checkEndpointUrl(raw: string, allowLocalHttp: boolean): UrlIssue
     return [{ code: 'invalid_url', detail: 'not an absolute URL' }];
   }
   const issues: UrlIssue[] = [];
-  const local = LOCAL_HOSTS.has(url.hostname);
+  const host = hostOf(url);
+  const local = isLocalHost(host);
   if (url.protocol === 'http:') {
     if (!(allowLocalHttp && local)) {
       issues.push({
@@ -71,7 +53,7 @@ export function checkEndpointUrl(raw: string, allowLocalHttp: boolean): UrlIssue
     }
   } else if (url.protocol !== 'https:') {
     issues.push({ code: 'https_required', detail: 'use https' });
-  } else if (!allowLocalHttp && (local || isPrivateAddress(url.hostname))) {
+  } else if (!allowLocalHttp && (isLocalName(host) || (addressKind(host) !== 'invalid' && !isPublicAddress(host)))) {
     issues.push({ code: 'private_address', detail: 'the host must be reachable on the public internet' });
   }
   if (url.username || url.password) {

@@ -9,6 +9,8 @@ export interface WebhookDispatcherPluginOptions {
   prisma: PrismaClient;
   timeoutMs: number;
   backoff: BackoffPolicy;
+  /** WEBHOOK_ALLOW_LOCAL_HTTP: development and tests may call local and private addresses. */
+  allowLocal: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export const webhookDispatcherPlugin: FastifyPluginAsync<WebhookDispatcherPlugin
     prisma: options.prisma,
     pool: app.pool,
     logger: app.log,
-    send: httpSender(options.timeoutMs),
+    send: httpSender({ timeoutMs: options.timeoutMs, allowLocal: options.allowLocal }),
     backoff: options.backoff,
     timeoutMs: options.timeoutMs,
   });
@@ -40,7 +42,7 @@ export const webhookDispatcherPlugin: FastifyPluginAsync<WebhookDispatcherPlugin
   });
   const attempts = new Counter({
     name: 'webhook_attempts_total',
-    help: 'Webhook HTTP attempts by outcome (delivered, http_status, timeout, connection_failed, redirect_not_followed)',
+    help: 'Webhook HTTP attempts by outcome (delivered, http_status, timeout, connection_failed, redirect_not_followed, endpoint_refused)',
     labelNames: ['outcome'] as const,
     registers: [app.metrics],
   });

@@ -43,8 +43,13 @@ const Attempt = z.object({
   attemptedAt: z.iso.datetime({ offset: true }),
   durationMs: z.number().int(),
   statusCode: z.number().int().nullable(),
-  outcome: z.enum(['delivered', 'http_status', 'redirect_not_followed', 'timeout', 'connection_failed']),
-  responseSnippet: z.string().nullable().describe('The first 200 characters of your response, at most.'),
+  outcome: z
+    .enum(['delivered', 'http_status', 'redirect_not_followed', 'timeout', 'connection_failed', 'endpoint_refused'])
+    .describe('`endpoint_refused`: the host resolved to a private, loopback or other non-public address.'),
+  responseSnippet: z
+    .string()
+    .nullable()
+    .describe('Always null: your response body is not read or kept; the status code is what counts.'),
 });
 
 const Delivery = z.object({

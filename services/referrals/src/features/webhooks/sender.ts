@@ -1,73 +1,126 @@
-/** What one HTTP attempt came to; the body of the response is kept only as a short snippet. */
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { lookup as systemLookup } from 'node:dns/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import { isPublicAddress } from './address.ts';
+import { hostOf, isLocalName } from './endpoint-url.ts';
+
+/**
+ * What one HTTP attempt came to. The response body is never read or kept:
+ * the status code says whether the receiver took the event, and a body
+ * would let a URL that reaches an internal service show us (and the owner,
+ * in the delivery log) what that service answered.
+ */
 export interface SendResult {
   ok: boolean;
   statusCode: number | null;
-  outcome: 'delivered' | 'http_status' | 'redirect_not_followed' | 'timeout' | 'connection_failed';
-  responseSnippet: string | null;
+  outcome: 'delivered' | 'http_status' | 'redirect_not_followed' | 'timeout' | 'connection_failed' | 'endpoint_refused';
+  responseSnippet: null;
   durationMs: number;
 }
 
 export type Sender = (request: { url: string; headers: Record<string, string>; body: string }) => Promise<SendResult>;
 
-/** Enough to see an error message in the log; a receiver's page of HTML is not ours to keep. */
-export const SNIPPET_LENGTH = 200;
+/** Every address a name resolves to (the system resolver by default; tests pass their own). */
+export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
-async function snippetOf(response: Response): Promise<string | null> {
-  if (!response.body) return null;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    // Reads no more than needed: a receiver may answer with megabytes.
-    while (size < SNIPPET_LENGTH * 4) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').slice(0, SNIPPET_LENGTH);
-  return text.length > 0 ? text : null;
+export const systemResolver: Resolver = (hostname) => systemLookup(hostname, { all: true, verbatim: true });
+
+/** The endpoint resolves to (or is) an address this service must not call. */
+class EndpointRefused extends Error {
+  override readonly name = 'EndpointRefused';
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * The `lookup` of the connection: resolves the name when the connection is
+ * made, refuses it if any address it resolves to is not public (a name with
+ * one public and one private address is refused, not raced), and hands the
+ * socket the one address it checked, so no second lookup can answer
+ * differently (DNS rebinding).
+ */
+export function pinnedLookup(resolve: Resolver, allowLocal: boolean) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    resolve(hostname).then(
+      (addresses) => {
+        const pinned = addresses[0];
+        if (!pinned) {
+          callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '');
+          return;
+        }
+        if (!allowLocal && addresses.some(({ address }) => !isPublicAddress(address))) {
+          callback(new EndpointRefused('the endpoint resolves to a non-public address'), '');
+          return;
+        }
+        if (options.all) callback(null, [pinned]);
+        else callback(null, pinned.address, pinned.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, ''),
+    );
+  };
+}
+
+export interface HttpSenderOptions {
+  timeoutMs: number;
+  /** Development and tests: plain http and local or private addresses may be called. */
+  allowLocal: boolean;
+  resolve?: Resolver;
 }
 
 /**
- * POSTs one delivery. Redirects are not followed: a signed event goes to
- * the URL the owner registered and nowhere else. Any 2xx is success; the
- * timeout covers the whole exchange, response included.
+ * POSTs one delivery. The host is resolved at send time and only a public
+ * address is called (see pinnedLookup); a literal address is checked the
+ * same way. Redirects are not followed: a signed event goes to the URL the
+ * owner registered and nowhere else. Any 2xx is success; the timeout covers
+ * the whole exchange, name resolution included.
  */
-export function httpSender(timeoutMs: number): Sender {
+export function httpSender(options: HttpSenderOptions): Sender {
+  const lookup = pinnedLookup(options.resolve ?? systemResolver, options.allowLocal);
   return async ({ url, headers, body }) => {
     const started = performance.now();
-    const duration = () => Math.round(performance.now() - started);
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { ...headers, 'user-agent': 'Vangnet-Webhooks/1' },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const responseSnippet = await snippetOf(response).catch(() => null);
-      const ok = response.status >= 200 && response.status < 300;
-      const redirect = response.status >= 300 && response.status < 400;
-      return {
-        ok,
-        statusCode: response.status,
-        outcome: ok ? 'delivered' : redirect ? 'redirect_not_followed' : 'http_status',
-        responseSnippet,
-        durationMs: duration(),
-      };
-    } catch (error) {
-      const timedOut = error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      return {
-        ok: false,
-        statusCode: null,
-        outcome: timedOut ? 'timeout' : 'connection_failed',
-        responseSnippet: null,
-        durationMs: duration(),
-      };
+    const result = (outcome: SendResult['outcome'], statusCode: number | null = null): SendResult => ({
+      ok: outcome === 'delivered',
+      statusCode,
+      outcome,
+      responseSnippet: null,
+      durationMs: Math.round(performance.now() - started),
+    });
+    const target = new URL(url);
+    const host = hostOf(target);
+    const local = isLocalName(host) || (isIP(host) !== 0 && !isPublicAddress(host));
+    if (!options.allowLocal && (target.protocol !== 'https:' || local)) {
+      return result('endpoint_refused');
     }
+    const signal = AbortSignal.timeout(options.timeoutMs);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise<SendResult>((resolve) => {
+      const request = send(
+        target,
+        {
+          method: 'POST',
+          headers: { ...headers, 'user-agent': 'Vangnet-Webhooks/1', 'content-length': Buffer.byteLength(body) },
+          lookup,
+          // A connection of its own: no pooled socket to an address checked for another delivery.
+          agent: false,
+          signal,
+        },
+        (response) => {
+          const status = response.statusCode ?? 0;
+          // The body is not ours to read.
+          response.destroy();
+          if (status >= 200 && status < 300) resolve(result('delivered', status));
+          else if (status >= 300 && status < 400) resolve(result('redirect_not_followed', status));
+          else resolve(result('http_status', status));
+        },
+      );
+      request.on('error', (error) => {
+        if (error instanceof EndpointRefused) resolve(result('endpoint_refused'));
+        else if (signal.aborted) resolve(result('timeout'));
+        else resolve(result('connection_failed'));
+      });
+      request.end(body);
+    });
   };
 }
