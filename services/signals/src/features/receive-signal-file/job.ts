@@ -247,11 +247,12 @@ export class SignalFileJob {
 
   /** Undefined when the chunk committed; else the last failure after `maxAttempts` tries. */
   async #tryChunk(file: ClaimedFile, staged: StagedRow[], log: Logger): Promise<unknown> {
-    const prepared = staged.map((row) => prepareRow(file.columns, row.rowNumber, row.fields as string[]));
     const rowNumbers = staged.map((row) => row.rowNumber);
     const { prisma } = this.#deps;
     for (let attempt = 1; ; attempt += 1) {
       try {
+        // Inside the try: a row the code cannot even prepare is a failing row like any other.
+        const prepared = staged.map((row) => prepareRow(file.columns, row.rowNumber, row.fields as string[]));
         await prisma.$transaction(
           async (tx: Transaction) => {
             const outcome = await takeInChunk(tx, this.#deps, file, prepared, new Date());
