@@ -119,6 +119,32 @@ describe('a GP refers a patient to a welfare coach', () => {
     expect(invalid.json().errors.map((error: { pointer: string }) => error.pointer)).toEqual(
       expect.arrayContaining(['/bsn', '/patient/givenName', '/concern/codes', '/concern/icpc']),
     );
+    // Control characters: a NUL cannot be stored; each field is named, line breaks stay allowed in the note.
+    const control = await expectStatus(
+      refer(gp, {
+        ...base,
+        reference: 'WOR-\u0000-1',
+        patient: { ...base.patient, givenName: 'Jan\u0007', familyName: 'Jan\u0000sen' },
+        concern: { ...base.concern, note: 'Woont alleen.\nSinds kort\u001b.' },
+        referrer: { ...base.referrer, name: 'Dr.\u000bde Boer' },
+        consent: { ...base.consent, recordedBy: 'Dr. de\u0000Boer' },
+      }),
+      400,
+    );
+    expect(control.json().errors.map((error: { pointer: string }) => error.pointer)).toEqual(
+      expect.arrayContaining([
+        '/reference',
+        '/patient/givenName',
+        '/patient/familyName',
+        '/concern/note',
+        '/referrer/name',
+        '/consent/recordedBy',
+      ]),
+    );
+    await expectStatus(
+      refer(gp, { ...base, concern: { ...base.concern, note: 'Woont alleen.\r\n\tSinds kort.' } }),
+      201,
+    );
     const huge = await refer(gp, { ...base, concern: { ...base.concern, note: 'x'.repeat(40_000) } });
     expect(huge.statusCode).toBe(413);
     await expectStatus(refer(await referrals.teamToken(randomUUID()), base), 403);

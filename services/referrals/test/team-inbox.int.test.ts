@@ -213,6 +213,11 @@ describe('the team works the referral', () => {
       400,
     );
     expect(tooLong.json().errors).toEqual([expect.objectContaining({ pointer: '/notes' })]);
+    const nul = await expectStatus(
+      act(data.teamId, referral.id, 'close', token, { result: 'repeat', notes: 'Bel\u0000 terug' }),
+      400,
+    );
+    expect(nul.json().errors).toEqual([expect.objectContaining({ pointer: '/notes' })]);
     const future = await expectStatus(
       act(data.teamId, referral.id, 'contact-attempts', token, {
         channel: 'letter',

@@ -10,7 +10,7 @@ import {
   Urgency,
 } from '../codes.ts';
 import { RoutedItem } from '../networks/routing-decided.v1.ts';
-import { Address } from './signals.ts';
+import { Address, withoutControlCharacters } from './signals.ts';
 
 /**
  * HTTP shapes of the referrals API: the team inbox and its actions, and the
@@ -32,6 +32,15 @@ export type ReferralStatus = z.infer<typeof ReferralStatus>;
 export const ReferralAction = z.enum(['accept', 'decline', 'expire', 'transfer', 'record_contact', 'close']);
 
 const isoDateTime = z.iso.datetime({ offset: true });
+
+/**
+ * Free text of several lines (a GP's note, a team's closing notes): tab and
+ * line breaks belong there, every other C0 control character is refused
+ * naming the field (a NUL cannot even be stored).
+ */
+const multilineText = (schema: z.ZodString) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  schema.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f]*$/, 'must not contain control characters');
 
 export const ReferralSummary = z.object({
   id: z.uuid(),
@@ -123,7 +132,7 @@ export const TransferRequest = z.strictObject({ toTeamId: z.uuid() });
 export const CloseRequest = z.strictObject({
   result: ClosingResult,
   /** The team's own notes; no other free text is kept on a referral. */
-  notes: z.string().trim().max(2000).optional(),
+  notes: multilineText(z.string().trim().max(2000)).optional(),
 });
 
 export const TransferResponse = ReferralDetail.extend({
@@ -143,7 +152,7 @@ export const NoticeList = z.object({
   ),
 });
 
-const name = z.string().trim().min(1).max(100);
+const name = withoutControlCharacters(z.string().trim().min(1).max(100));
 const phone = z
   .string()
   .trim()
@@ -166,7 +175,7 @@ export const Consent = z.strictObject({
 
 export const GpReferralRequest = z.strictObject({
   /** The practice's own reference; sending it again answers with the first referral. */
-  reference: z.string().trim().min(1).max(100).optional(),
+  reference: withoutControlCharacters(z.string().trim().min(1).max(100)).optional(),
   patient: z.strictObject({
     givenName: name,
     familyName: name,
@@ -183,7 +192,7 @@ export const GpReferralRequest = z.strictObject({
       .regex(/^Z\d{2}$/, 'expected an ICPC code of chapter Z, such as Z68')
       .default('Z68'),
     /** What the coach needs to know, in the GP's words. Health data: shown only to the team holding the referral. */
-    note: z.string().trim().max(1000).optional(),
+    note: multilineText(z.string().trim().max(1000)).optional(),
   }),
   urgency: Urgency,
   referrer: z.strictObject({
