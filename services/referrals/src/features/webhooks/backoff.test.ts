@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { afterAttempt, type BackoffPolicy, defaultBackoff, RETRY_WINDOW_MS, retryDelayMs } from './backoff.ts';
+import {
+  afterAttempt,
+  type BackoffPolicy,
+  defaultBackoff,
+  RETRY_WINDOW_MS,
+  redelivery,
+  retryDelayMs,
+} from './backoff.ts';
 
 const policy: BackoffPolicy = { initialMs: 30_000, maxMs: 3_600_000 };
 const noJitter = () => 1;
@@ -66,5 +73,20 @@ describe('what follows an attempt', () => {
     expect(afterAttempt({ ok: false }, { attemptCount: 30, retryUntil }, retryUntil, policy, noJitter)).toEqual({
       status: 'failed',
     });
+  });
+
+  it('when a delivery that failed many times is redelivered and fails again, then the retry waits the initial delay, not the cap', () => {
+    const now = new Date('2026-11-29T03:00:00Z');
+    const again = redelivery(now);
+    expect(again).toEqual({
+      status: 'pending',
+      attemptCount: 0,
+      nextAttemptAt: now,
+      retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS),
+    });
+    const next = afterAttempt({ ok: false }, { ...again, attemptCount: again.attemptCount + 1 }, now, policy, noJitter);
+    expect(next).toEqual({ status: 'pending', nextAttemptAt: new Date(now.getTime() + policy.initialMs) });
+    // Without the reset the thirtieth failure would have waited the cap.
+    expect(retryDelayMs(30, policy, noJitter)).toBe(policy.maxMs);
   });
 });

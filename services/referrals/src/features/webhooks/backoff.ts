@@ -26,6 +26,20 @@ export function retryDelayMs(failures: number, policy: BackoffPolicy, random: ()
   return Math.round(exponential / 2 + (exponential / 2) * random());
 }
 
+/**
+ * A delivery sent again on the owner's request: due now, a fresh window,
+ * and the attempt count from zero, so a failure after it is retried after
+ * the initial delay, not the longest one the earlier failures had reached.
+ */
+export function redelivery(now: Date) {
+  return {
+    status: 'pending' as const,
+    attemptCount: 0,
+    nextAttemptAt: now,
+    retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS),
+  };
+}
+
 export type AttemptResult = { ok: true } | { ok: false };
 
 export type NextStep = { status: 'delivered' } | { status: 'pending'; nextAttemptAt: Date } | { status: 'failed' };

@@ -58,7 +58,7 @@ const Delivery = z.object({
   eventId: z.string(),
   eventType: z.string(),
   status: DeliveryStatus,
-  attemptCount: z.number().int(),
+  attemptCount: z.number().int().describe('Attempts since the delivery was created or last redelivered.'),
   createdAt: z.iso.datetime({ offset: true }),
   lastAttemptAt: z.iso.datetime({ offset: true }).nullable(),
   lastStatusCode: z.number().int().nullable(),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CloudEventAttributes } from '@vangnet/contracts/envelope';
 import type { PrismaClient, Transaction } from '../../db.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
-import { RETRY_WINDOW_MS } from './backoff.ts';
+import { RETRY_WINDOW_MS, redelivery } from './backoff.ts';
 import type { WebhookEventName } from './recipients.ts';
 
 export interface Owner {
@@ -97,15 +97,16 @@ export const findDelivery = (prisma: PrismaClient, owner: Owner, id: string) =>
   });
 
 /**
- * Sends the delivery again now, with a fresh 24-hour window, whatever its
- * state: a receiver that lost an event, or was down longer than the window,
- * asks for it again. The NOTIFY wakes a dispatcher when the change commits.
+ * Sends the delivery again now, with a fresh 24-hour window and the attempt
+ * count from zero, whatever its state: a receiver that lost an event, or was
+ * down longer than the window, asks for it again. The attempts before stay
+ * in the log. The NOTIFY wakes a dispatcher when the change commits.
  */
 export async function scheduleRedelivery(prisma: PrismaClient, owner: Owner, id: string, now: Date) {
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.webhookDelivery.updateMany({
       where: { id, subscription: { ownerKind: owner.kind, ownerId: owner.id } },
-      data: { status: 'pending', nextAttemptAt: now, retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS) },
+      data: redelivery(now),
     });
     if (count === 0) return false;
     await tx.$executeRaw`SELECT pg_notify('webhook_delivery', '')`;
