@@ -107,7 +107,7 @@ async function main() {
   const teamToken = await issuer.sign({
     organisationId: team.id,
     kind: 'team',
-    scopes: ['referrals:read'],
+    scopes: ['referrals:read', 'referrals:write'],
     municipalityCode: demoMunicipality.code,
     ttl: 24 * 3600,
   });
@@ -134,6 +134,11 @@ curl -s http://127.0.0.1:3001/v1/signals \\
 Then see it in ${team.name}'s list:
 
 curl -s http://127.0.0.1:3003/v1/teams/${team.id}/referrals \\
+  -H 'Authorization: Bearer ${teamToken}'
+
+and accept it (the team token may act; use the referral's id from the list):
+
+curl -s -X POST http://127.0.0.1:3003/v1/teams/${team.id}/referrals/<referral id>/accept \\
   -H 'Authorization: Bearer ${teamToken}'
 
 Ctrl-C stops everything; the data stays in .data/ for the next pnpm start.`);
