@@ -132,6 +132,18 @@ export const ageBands = ['under_12', '12_to_17', '18_to_26', '27_to_66', '67_and
 export const AgeBand = z.enum(ageBands);
 export type AgeBand = z.infer<typeof AgeBand>;
 
+/** The age band someone is in on `today` (ISO dates): the band changes on the birthday itself. */
+export function ageBandOn(dateOfBirth: string, today: string): AgeBand {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  const age = ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+  if (age < 12) return 'under_12';
+  if (age < 18) return '12_to_17';
+  if (age < 27) return '18_to_26';
+  if (age < 67) return '27_to_66';
+  return '67_and_over';
+}
+
 /**
  * What a GP referral (Welzijn op Recept) is about, as codes instead of free
  * text: health data is special-category data (GDPR art. 9), so the event

@@ -1,8 +1,8 @@
 import type { SignalKind } from '@vangnet/contracts/codes';
+import { ageBandOn } from '@vangnet/contracts/codes';
 import type { EventData } from '@vangnet/contracts/events';
 import type { CaseOpenedV1, CaseSignalAddedV1 } from '@vangnet/contracts/signals';
 import { type AcceptedSignal, amountBand } from '../features/receive-signal/decide.ts';
-import { ageBandOn } from '../features/receive-signal/rules.ts';
 
 /*
  * The integration events of a household case: what the router and the team

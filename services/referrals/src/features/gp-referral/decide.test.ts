@@ -1,6 +1,6 @@
 import type { GpReferralRequest } from '@vangnet/contracts/http/referrals';
 import { describe, expect, it } from 'vitest';
-import { ageBandOn, validateGpReferral } from './decide.ts';
+import { validateGpReferral } from './decide.ts';
 
 const now = new Date('2026-12-02T10:00:00Z');
 const request = (overrides: Partial<GpReferralRequest> = {}): GpReferralRequest => ({
@@ -100,12 +100,5 @@ describe('a GP referral before it is taken in', () => {
         ],
       }),
     );
-  });
-
-  it('puts the age in the band it reaches on its birthday, not the day before', () => {
-    expect(ageBandOn('2008-12-02', '2026-12-01')).toBe('12_to_17');
-    expect(ageBandOn('2008-12-02', '2026-12-02')).toBe('18_to_26');
-    expect(ageBandOn('2020-01-01', '2026-12-02')).toBe('under_12');
-    expect(ageBandOn('1960-06-01', '2026-12-02')).toBe('27_to_66');
   });
 });

@@ -1,4 +1,4 @@
-import type { AgeBand } from '@vangnet/contracts/codes';
+import { type AgeBand, ageBandOn } from '@vangnet/contracts/codes';
 import type { GpReferralRequest } from '@vangnet/contracts/http/referrals';
 import { DomainError, type InvalidField } from '@vangnet/platform/problem';
 import { amsterdamDate } from '@vangnet/platform/working-days';
@@ -11,18 +11,6 @@ import { amsterdamDate } from '@vangnet/platform/working-days';
 export const REQUIRED_PURPOSES = ['referral_to_welfare_coach', 'share_with_team'] as const;
 /** Clocks of GP systems drift; a consent "recorded" minutes ahead of ours is not a lie. */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
-
-/** Age as a band on the day of the request, never the birth date itself (what the event carries). */
-export function ageBandOn(dateOfBirth: string, today: string): AgeBand {
-  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
-  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
-  const age = ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
-  if (age < 12) return 'under_12';
-  if (age < 18) return '12_to_17';
-  if (age < 27) return '18_to_26';
-  if (age < 67) return '27_to_66';
-  return '67_and_over';
-}
 
 /**
  * The rules a GP referral must meet beyond its shape. No consent, no

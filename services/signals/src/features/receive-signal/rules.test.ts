@@ -2,7 +2,6 @@ import type { RentPreconditions } from '@vangnet/contracts/http/signals';
 import { describe, expect, it } from 'vitest';
 import {
   addMonths,
-  ageBandOn,
   convenantWindowFailure,
   feedbackStatus,
   householdKey,
@@ -148,19 +147,6 @@ describe('household key', () => {
     const a = householdKey({ postcode: '9901AB', houseNumber: 12, houseNumberAddition: 'A' });
     const b = householdKey({ postcode: '9901AB', houseNumber: 12 });
     expect(a).not.toBe(b);
-  });
-});
-
-describe('age band', () => {
-  it.each([
-    ['2014-11-24', 'under_12'],
-    ['2014-11-23', '12_to_17'],
-    ['2008-11-24', '12_to_17'],
-    ['2008-11-23', '18_to_26'],
-    ['1959-11-23', '67_and_over'],
-    ['1959-11-24', '27_to_66'],
-  ])('born %s is %s on 2026-11-23', (born, band) => {
-    expect(ageBandOn(born, today)).toBe(band);
   });
 });
 

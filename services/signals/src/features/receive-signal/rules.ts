@@ -1,4 +1,4 @@
-import type { AgeBand, ClosingResult } from '@vangnet/contracts/codes';
+import type { ClosingResult } from '@vangnet/contracts/codes';
 import { resultsSharedWithCreditors } from '@vangnet/contracts/codes';
 import type { RentPreconditions, SignalRequestType, SignalStatus } from '@vangnet/contracts/http/signals';
 import type { InvalidField } from '@vangnet/platform/problem';
@@ -156,18 +156,6 @@ export function personKey(
 /** The earliest moment a case's last signal may lie in for a new signal to join it. */
 export const matchingCutoff = (now: Date, months: number) =>
   new Date(`${addMonths(now.toISOString().slice(0, 10), -months)}T${now.toISOString().slice(11)}`);
-
-/** Age on `today` as the coarse band events carry. */
-export function ageBandOn(dateOfBirth: string, today: string): AgeBand {
-  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
-  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
-  const age = ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
-  if (age < 12) return 'under_12';
-  if (age < 18) return '12_to_17';
-  if (age < 27) return '18_to_26';
-  if (age < 67) return '27_to_66';
-  return '67_and_over';
-}
 
 /**
  * What the partner may learn (purpose limitation): the specific result for
