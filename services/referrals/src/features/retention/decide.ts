@@ -1,3 +1,4 @@
+import { monthsBefore } from '@vangnet/platform/months';
 /**
  * Retention of the personal data referrals holds: a GP request (the
  * patient's details, the GP's note, the referrer's contact details) and a
@@ -18,17 +19,6 @@ export const defaultRetentionTerms: RetentionTerms = { endedMonths: 18, neverTak
 
 /** `request_ended` and `request_never_taken` delete a GP request; `closing_notes` clears a referral's notes. */
 export type RetentionTerm = 'request_ended' | 'request_never_taken' | 'closing_notes';
-
-/** `instant` minus whole calendar months, clamped to the month's last day (31 Aug - 6 months = 28/29 Feb). */
-export function monthsBefore(instant: Date, months: number): Date {
-  const result = new Date(instant);
-  const day = result.getUTCDate();
-  result.setUTCDate(1);
-  result.setUTCMonth(result.getUTCMonth() - months);
-  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
-  result.setUTCDate(Math.min(day, lastDay));
-  return result;
-}
 
 /**
  * For each term, the moment before which its records are due; a record

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRetentionTerms, monthsBefore, retentionCutoffs, signalCategories } from './decide.ts';
+import { defaultRetentionTerms, retentionCutoffs, signalCategories } from './decide.ts';
 
 describe('retention terms', () => {
   it('defaults to 6 months unmatched, 12 open, 18 after closure', () => {
@@ -13,11 +13,6 @@ describe('retention terms', () => {
       open_case_inactive: new Date('2026-05-29T03:00:00Z'),
       closed_case: new Date('2025-11-29T03:00:00Z'),
     });
-  });
-
-  it('clamps to the last day of a shorter month', () => {
-    expect(monthsBefore(new Date('2026-08-31T12:00:00Z'), 6)).toEqual(new Date('2026-02-28T12:00:00Z'));
-    expect(monthsBefore(new Date('2028-08-31T12:00:00Z'), 6)).toEqual(new Date('2028-02-29T12:00:00Z'));
   });
 });
 

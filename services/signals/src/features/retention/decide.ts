@@ -1,3 +1,4 @@
+import { monthsBefore } from '@vangnet/platform/months';
 /**
  * Retention of personal data (shared/DOMAIN.md: no statutory figure, so the
  * terms are configuration; the defaults follow a municipal example). Pure:
@@ -16,17 +17,6 @@ export interface RetentionTerms {
 export const defaultRetentionTerms: RetentionTerms = { unmatchedMonths: 6, openCaseMonths: 12, closedCaseMonths: 18 };
 
 export type RetentionTerm = 'unmatched_signal' | 'open_case_inactive' | 'closed_case';
-
-/** `instant` minus whole calendar months, clamped to the month's last day (31 Aug - 6 months = 28/29 Feb). */
-export function monthsBefore(instant: Date, months: number): Date {
-  const result = new Date(instant);
-  const day = result.getUTCDate();
-  result.setUTCDate(1);
-  result.setUTCMonth(result.getUTCMonth() - months);
-  const lastDay = new Date(Date.UTC(result.getUTCFullYear(), result.getUTCMonth() + 1, 0)).getUTCDate();
-  result.setUTCDate(Math.min(day, lastDay));
-  return result;
-}
 
 /**
  * For each term, the moment before which its records are due: a record
