@@ -120,6 +120,9 @@ export class EventConsumer<Tx> {
   #consumer: Consumer | undefined;
   #deadLetters: Producer | undefined;
   #stopped = false;
+  /** Per partition: the batch whose turn it is, and the loop still running over it (see eachBatch). */
+  readonly #partitionTurns = new Map<string, symbol>();
+  readonly #partitionLoops = new Map<string, Promise<void>>();
   /** Where a new group starts instead of the beginning (startNewGroupAtEnd); applied once. */
   #startAt: PartitionOffset[] = [];
   #listeners: ((outcome: Outcome, event: { id?: string; type?: string }) => void)[] = [];
@@ -210,17 +213,38 @@ export class EventConsumer<Tx> {
       // Partitions are independent; order is kept within each.
       partitionsConsumedConcurrently: this.#options.partitionsConsumedConcurrently,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        for (const message of batch.messages) {
-          if (!isRunning() || isStale()) return;
-          await this.#handleMessage({
-            topic: batch.topic,
-            partition: batch.partition,
-            message,
-            heartbeat,
-            pause: () => () => undefined,
-          });
-          resolveOffset(message.offset);
-          await heartbeat();
+        // kafkajs 2.2.4 can start a new loop over a partition while a batch
+        // from before still runs: when one partition's heartbeat fails during
+        // a rebalance, the batches of the other partitions are not awaited
+        // before fetching starts again from the committed offsets. Two loops
+        // over one partition apply its events each once (the inbox) but out
+        // of order. So a partition's batches take turns: the newest waits for
+        // the one before, and the one before stops at its next message.
+        const partition = `${batch.topic}:${batch.partition}`;
+        const turn = Symbol(partition);
+        this.#partitionTurns.set(partition, turn);
+        const before = this.#partitionLoops.get(partition);
+        const loop = (async () => {
+          await before;
+          for (const message of batch.messages) {
+            if (!isRunning() || isStale() || this.#partitionTurns.get(partition) !== turn) return;
+            await this.#handleMessage({
+              topic: batch.topic,
+              partition: batch.partition,
+              message,
+              heartbeat,
+              pause: () => () => undefined,
+            });
+            resolveOffset(message.offset);
+            await heartbeat();
+          }
+        })();
+        const settled = loop.catch(() => undefined);
+        this.#partitionLoops.set(partition, settled);
+        try {
+          await loop;
+        } finally {
+          if (this.#partitionLoops.get(partition) === settled) this.#partitionLoops.delete(partition);
         }
       },
     });
