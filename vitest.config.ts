@@ -26,8 +26,12 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           teardownTimeout: 60_000,
-          // Two cores: more parallel files only queue on the broker and the database.
-          maxWorkers: 2,
+          // One file at a time: the files share the broker's topics, and a
+          // service one file starts would answer events another file publishes
+          // (a router in one file refusing a GP request another file expects to
+          // route by hand). Each file's consumer groups start at the topics'
+          // end (KAFKA_NEW_GROUPS_START), so a file sees only its own events.
+          maxWorkers: 1,
         },
       },
     ],
