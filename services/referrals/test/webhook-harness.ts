@@ -124,8 +124,10 @@ export async function publishRoutingDecided(
     decidedAt: new Date().toISOString(),
     ...overrides,
   });
+  // As networks does: the event's time is the decision's, not the moment this line runs.
   const message = outboxMessage(RoutingDecidedV2, data, {
     source: nlGovSource('00000000000000000000', 'vangnet-networks'),
+    time: new Date(data.decidedAt),
   });
   await appendToOutbox(referrals.app.prisma, [message]);
   return { eventId: message.eventId, data };
