@@ -1,6 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
-import pg from 'pg';
+import type pg from 'pg';
 import { producerOptions } from './kafka.ts';
+import { PgListener } from './listen.ts';
 import type { Log } from './log.ts';
 import { contextFromHeaders, SpanKind, type StartedSpan, startSpan, traceHeadersOf } from './tracing.ts';
 
@@ -46,7 +47,7 @@ export class OutboxRelay {
   readonly #options: Required<Omit<RelayOptions, 'pool' | 'kafka' | 'logger'>> & RelayOptions;
   readonly #log: Log;
   #producer: Producer | undefined;
-  #listener: pg.Client | undefined;
+  #listener: PgListener | undefined;
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -80,7 +81,17 @@ export class OutboxRelay {
       idempotent: true,
       maxInFlightRequests: 1,
     });
-    await this.#listen();
+    // LISTEN needs a connection of its own, outside the pool, held for the relay's life.
+    this.#listener = new PgListener({
+      pool: this.#options.pool,
+      channel: NOTIFY_CHANNEL,
+      log: this.#log,
+      onNotify: this.#onNotify,
+      lostMessage: 'outbox LISTEN connection lost; polling until it is back',
+      failedMessage: 'cannot LISTEN for outbox notifications; polling',
+      isRunning: () => this.#running,
+    });
+    await this.#listener.start();
     this.#cleanupTimer = setInterval(() => void this.#cleanup(), this.#options.cleanupIntervalMs);
     this.#cleanupTimer.unref();
     this.#loop = this.#run();
@@ -92,7 +103,7 @@ export class OutboxRelay {
     clearInterval(this.#cleanupTimer);
     this.#wake?.();
     await this.#loop;
-    await this.#listener?.end().catch(() => undefined);
+    await this.#listener?.stop();
     await this.#producer?.disconnect();
   }
 
@@ -146,27 +157,6 @@ export class OutboxRelay {
     if (this.#wake && this.#wakeOnNotify) this.#wake();
     else this.#pendingWake = true;
   };
-
-  async #listen(): Promise<void> {
-    const { pool } = this.#options;
-    // LISTEN needs a connection of its own, outside the pool, held for the relay's life.
-    const client = new pg.Client(pool.options);
-    client.on('notification', this.#onNotify);
-    client.on('error', (error) => {
-      this.#log.warn({ err: error }, 'outbox LISTEN connection lost; polling until it is back');
-      this.#listener = undefined;
-      if (this.#running) setTimeout(() => void this.#listen().catch(() => undefined), 1_000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-      this.#listener = client;
-    } catch (error) {
-      this.#log.warn({ err: error }, 'cannot LISTEN for outbox notifications; polling');
-      await client.end().catch(() => undefined);
-      if (this.#running) setTimeout(() => void this.#listen().catch(() => undefined), 1_000).unref();
-    }
-  }
 
   async #publishBatch(): Promise<number> {
     const producer = this.#producer;

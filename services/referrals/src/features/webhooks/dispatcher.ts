@@ -1,5 +1,6 @@
+import { PgListener } from '@vangnet/messaging/listen';
 import type { Log } from '@vangnet/messaging/log';
-import pg from 'pg';
+import type pg from 'pg';
 import type { PrismaClient } from '../../db.ts';
 import { afterAttempt, type BackoffPolicy } from './backoff.ts';
 import { CLOUDEVENTS_JSON, cloudEventBody } from './cloud-event.ts';
@@ -57,7 +58,7 @@ export class WebhookDispatcher {
   readonly #options: Required<DispatcherOptions>;
   readonly #log: Log;
   readonly #inFlight = new Set<Promise<void>>();
-  #listener: pg.Client | undefined;
+  #listener: PgListener | undefined;
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
@@ -81,7 +82,17 @@ export class WebhookDispatcher {
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
-    await this.#listen();
+    // LISTEN needs a connection of its own, outside the pool, held for the dispatcher's life.
+    this.#listener = new PgListener({
+      pool: this.#options.pool,
+      channel: NOTIFY_CHANNEL,
+      log: this.#log,
+      onNotify: this.#wakeUp,
+      lostMessage: 'webhook LISTEN connection lost; polling until it is back',
+      failedMessage: 'cannot LISTEN for webhook deliveries; polling',
+      isRunning: () => this.#running,
+    });
+    await this.#listener.start();
     this.#cleanupTimer = setInterval(() => void this.#cleanup(), this.#options.cleanupIntervalMs);
     this.#cleanupTimer.unref();
     this.#loop = this.#run();
@@ -100,7 +111,7 @@ export class WebhookDispatcher {
     this.#wakeUp();
     await this.#loop;
     await Promise.all(this.#inFlight);
-    await this.#listener?.end().catch(() => undefined);
+    await this.#listener?.stop();
   }
 
   async #run(): Promise<void> {
@@ -271,24 +282,4 @@ export class WebhookDispatcher {
     if (this.#wake) this.#wake();
     else this.#pendingWake = true;
   };
-
-  async #listen(): Promise<void> {
-    // LISTEN needs a connection of its own, outside the pool, held for the dispatcher's life.
-    const client = new pg.Client(this.#options.pool.options);
-    client.on('notification', this.#wakeUp);
-    client.on('error', (error) => {
-      this.#log.warn({ err: error }, 'webhook LISTEN connection lost; polling until it is back');
-      this.#listener = undefined;
-      if (this.#running) setTimeout(() => void this.#listen().catch(() => undefined), 1_000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
-      this.#listener = client;
-    } catch (error) {
-      this.#log.warn({ err: error }, 'cannot LISTEN for webhook deliveries; polling');
-      await client.end().catch(() => undefined);
-      if (this.#running) setTimeout(() => void this.#listen().catch(() => undefined), 1_000).unref();
-    }
-  }
 }

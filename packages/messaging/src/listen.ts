@@ -1,0 +1,61 @@
+import pg from 'pg';
+import type { Log } from './log.ts';
+
+export interface ListenOptions {
+  pool: pg.Pool;
+  channel: string;
+  log: Log;
+  onNotify: () => void;
+  /** Logged when a held LISTEN connection drops. */
+  lostMessage: string;
+  /** Logged when connecting or LISTEN fails. */
+  failedMessage: string;
+  /** The owner's running flag: no reconnect once it is false. */
+  isRunning: () => boolean;
+  retryMs?: number;
+}
+
+/**
+ * LISTEN on a connection of its own, outside the pool (a pooled connection
+ * would be handed to other queries), held for the owner's life. When it is
+ * lost or cannot be opened it is retried every second while the owner runs;
+ * the owner polls meanwhile, so a missing listener only delays work.
+ */
+export class PgListener {
+  readonly #options: ListenOptions;
+  #client: pg.Client | undefined;
+
+  constructor(options: ListenOptions) {
+    this.#options = options;
+  }
+
+  async start(): Promise<void> {
+    const { pool, channel, log, onNotify, lostMessage, failedMessage } = this.#options;
+    const client = new pg.Client(pool.options);
+    client.on('notification', onNotify);
+    client.on('error', (error) => {
+      log.warn({ err: error }, lostMessage);
+      this.#client = undefined;
+      this.#retry();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+      this.#client = client;
+    } catch (error) {
+      log.warn({ err: error }, failedMessage);
+      await client.end().catch(() => undefined);
+      this.#retry();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.#client?.end().catch(() => undefined);
+  }
+
+  #retry(): void {
+    if (this.#options.isRunning()) {
+      setTimeout(() => void this.start().catch(() => undefined), this.#options.retryMs ?? 1_000).unref();
+    }
+  }
+}
