@@ -24,8 +24,6 @@
  * Knobs (environment): BENCH_EVENTS, BENCH_ROUNDS, BENCH_RATE, BENCH_SECONDS, BENCH_KEYS.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { defineEvent } from '@vangnet/contracts/events';
@@ -34,24 +32,26 @@ import { EventConsumer, type Inbox, on } from '@vangnet/messaging/consumer';
 import { createKafka, type Kafka, producerOptions } from '@vangnet/messaging/kafka';
 import { type OutboxMessage, outboxMessage } from '@vangnet/messaging/outbox';
 import { OutboxRelay } from '@vangnet/messaging/relay';
+import {
+  type Distribution,
+  distribution,
+  intFromEnv,
+  loadAverage,
+  machine,
+  median,
+  round,
+  runBench,
+  table,
+} from '@vangnet/testing/bench';
 import { createTestDatabase } from '@vangnet/testing/database';
 import { startTestInfrastructure } from '@vangnet/testing/infrastructure';
 import pg from 'pg';
 import pino from 'pino';
 import { z } from 'zod';
 import { createSchema, pgInbox } from '../messaging/fixtures/probe.ts';
-import { type Distribution, distribution, median, round, table } from './stats.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const resultsFile = path.join(repoRoot, 'bench', 'results', 'messaging.json');
-
-function intFromEnv(name: string, fallback: number): number {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${value}`);
-  return parsed;
-}
 
 const config = {
   throughputEvents: intFromEnv('BENCH_EVENTS', 20_000),
@@ -637,7 +637,7 @@ function summary(result: Awaited<ReturnType<typeof run>>): string {
 }
 
 async function run() {
-  const loadAtStart = os.loadavg().map((load) => round(load));
+  const loadAtStart = loadAverage();
   const benchStarted = performance.now();
   const infrastructure = await startTestInfrastructure();
   progress(`infrastructure (${infrastructure.source}) up in ${Math.round(performance.now() - benchStarted)} ms`);
@@ -678,20 +678,10 @@ async function run() {
     progress(`latency: bare kafkajs, ${config.latencyRate}/s for ${config.latencySeconds} s`);
     const baseline = await rawLatency(ctx, topics.latencyRaw);
 
-    const cpu = os.cpus();
     return {
       benchmark: 'messaging',
       date: new Date().toISOString(),
-      machine: {
-        hostname: os.hostname(),
-        node: process.version,
-        platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-        cpus: os.availableParallelism(),
-        cpuModel: cpu[0]?.model ?? 'unknown',
-        memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-        /** 1/5/15-minute load averages: other work on the machine shows here. */
-        loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((load) => round(load)) },
-      },
+      machine: machine(loadAtStart),
       infrastructure: {
         source: infrastructure.source,
         postgres: postgresVersion,
@@ -721,9 +711,4 @@ async function run() {
   }
 }
 
-const started = performance.now();
-const result = await run();
-result.benchSeconds = round((performance.now() - started) / 1_000, 1);
-await mkdir(path.dirname(resultsFile), { recursive: true });
-await writeFile(resultsFile, `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(summary(result));
+await runBench(run, resultsFile, summary);

@@ -28,7 +28,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -40,22 +40,14 @@ import { importPostcodeMap } from '@vangnet/networks/import-postcode-map';
 import { decideForItem } from '@vangnet/networks/route-item';
 import { replaceRules } from '@vangnet/networks/rules';
 import { saveTeam } from '@vangnet/networks/teams';
+import { distribution, intFromEnv, loadAverage, machine, round, runBench, table } from '@vangnet/testing/bench';
 import { createTestDatabase } from '@vangnet/testing/database';
 import { startTestInfrastructure } from '@vangnet/testing/infrastructure';
 import pg from 'pg';
-import { distribution, round, table } from './stats.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const resultsFile = path.join(repoRoot, 'bench', 'results', 'routing.json');
 const migrations = path.join(repoRoot, 'services', 'networks', 'prisma', 'migrations');
-
-function intFromEnv(name: string, fallback: number): number {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${value}`);
-  return parsed;
-}
 
 const config = {
   rules: intFromEnv('BENCH_RULES', 10_000),
@@ -326,7 +318,7 @@ async function bareSelect(pool: pg.Pool, items: Item[]) {
 }
 
 async function run() {
-  const loadAtStart = os.loadavg().map((load) => round(load));
+  const loadAtStart = loadAverage();
   const infrastructure = await startTestInfrastructure();
   progress(`infrastructure: ${infrastructure.source}`);
   const database = await createTestDatabase(infrastructure.postgresServerUrl, 'bench_routing', migrations);
@@ -380,20 +372,11 @@ async function run() {
     progress(`(d) ${config.decisions} bare postcode SELECTs`);
     const bare = await bareSelect(pool, items);
 
-    const cpu = os.cpus();
     const ratio = (a: number, b: number) => round(a / b, 2);
     return {
       benchmark: 'routing',
       date: new Date().toISOString(),
-      machine: {
-        hostname: os.hostname(),
-        node: process.version,
-        platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-        cpus: os.availableParallelism(),
-        cpuModel: cpu[0]?.model ?? 'unknown',
-        memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-        loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((load) => round(load)) },
-      },
+      machine: machine(loadAtStart),
       infrastructure: {
         source: infrastructure.source,
         postgres: postgresVersion,
@@ -481,9 +464,4 @@ function summary(result: Awaited<ReturnType<typeof run>>): string {
   ].join('\n')}\n`;
 }
 
-const started = performance.now();
-const result = await run();
-result.benchSeconds = round((performance.now() - started) / 1_000, 1);
-await mkdir(path.dirname(resultsFile), { recursive: true });
-await writeFile(resultsFile, `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(summary(result));
+await runBench(run, resultsFile, summary);

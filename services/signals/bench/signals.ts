@@ -28,33 +28,32 @@
  * Knobs (environment): BENCH_REQUESTS, BENCH_CONCURRENCY, BENCH_RATE, BENCH_SECONDS, BENCH_FILE_ROWS.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
+// The statistics and table of bench:messaging, so both read the same way.
+import {
+  type Distribution,
+  distribution,
+  intFromEnv,
+  loadAverage,
+  machine,
+  round,
+  runBench,
+  table,
+} from '@vangnet/testing/bench';
 import { createTestDatabase } from '@vangnet/testing/database';
 import { startTestInfrastructure } from '@vangnet/testing/infrastructure';
 import { serviceEnv } from '@vangnet/testing/service-env';
 import { createTestIssuer } from '@vangnet/testing/tokens';
 import Fastify from 'fastify';
 import pg from 'pg';
-// The statistics and table of bench:messaging, so both read the same way.
-import { type Distribution, distribution, round, table } from '../../../tests/bench/stats.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 const resultsFile = path.join(repoRoot, 'bench', 'results', 'signals.json');
 const migrations = path.join(repoRoot, 'services', 'signals', 'prisma', 'migrations');
-
-function intFromEnv(name: string, fallback: number): number {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${value}`);
-  return parsed;
-}
 
 const config = {
   throughputRequests: intFromEnv('BENCH_REQUESTS', 3_000),
@@ -306,7 +305,7 @@ function summary(result: Awaited<ReturnType<typeof run>>): string {
 }
 
 async function run() {
-  const loadAtStart = os.loadavg().map((load) => round(load));
+  const loadAtStart = loadAverage();
   const infrastructure = await startTestInfrastructure();
   const database = await createTestDatabase(infrastructure.postgresServerUrl, 'bench_signals', migrations);
   const bareDatabase = await createTestDatabase(infrastructure.postgresServerUrl, 'bench_bare');
@@ -362,19 +361,10 @@ async function run() {
     const fBaseline = await bareFile(bare.baseUrl, csv);
     progress(`file: vangnet ${fVangnet.rowsPerSecond} rows/s, baseline ${fBaseline.rowsPerSecond} rows/s`);
 
-    const cpu = os.cpus();
     return {
       benchmark: 'signals',
       date: new Date().toISOString(),
-      machine: {
-        hostname: os.hostname(),
-        node: process.version,
-        platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-        cpus: os.availableParallelism(),
-        cpuModel: cpu[0]?.model ?? 'unknown',
-        memoryGiB: round(os.totalmem() / 2 ** 30, 1),
-        loadAverage: { atStart: loadAtStart, atEnd: os.loadavg().map((load) => round(load)) },
-      },
+      machine: machine(loadAtStart),
       infrastructure: {
         source: infrastructure.source,
         postgres,
@@ -415,9 +405,4 @@ async function run() {
   }
 }
 
-const started = performance.now();
-const result = await run();
-result.benchSeconds = round((performance.now() - started) / 1_000, 1);
-await mkdir(path.dirname(resultsFile), { recursive: true });
-await writeFile(resultsFile, `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(summary(result));
+await runBench(run, resultsFile, summary);
