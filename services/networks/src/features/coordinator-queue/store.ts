@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { appendToOutbox } from '@vangnet/db/outbox';
 import type { OutboxContext } from '@vangnet/messaging/outbox';
 import type { Principal } from '@vangnet/platform/auth';
 import { DomainError } from '@vangnet/platform/problem';
 import type { Transaction } from '../../db.ts';
-import { routingEvent } from '../../integration/routing-events.ts';
 import { loadHolidayCalendar } from '../public-holidays/store.ts';
-import { lockRoutedItem } from '../reroute-item/store.ts';
+import { assignByHand, lockRoutedItem } from '../reroute-item/store.ts';
 import { lockTeams } from '../route-item/load.ts';
 import { decideAssignment } from './decide.ts';
 
@@ -71,44 +69,10 @@ export async function assignFromQueue(
       municipalityCode: state.municipalityCode,
     },
   });
-  await tx.routedItem.update({
-    where: { itemKind_itemId: { itemKind: item.kind, itemId: item.id } },
-    data: {
-      teamId: outcome.teamId,
-      attempt: outcome.round.attempt,
-      excludedTeamIds: outcome.round.excludedTeamIds,
-      deadlineWorkingDays: outcome.deadlineWorkingDays,
-      escalatesOn: new Date(`${outcome.escalatesOn}T00:00:00Z`),
-      updatedAt: now,
-    },
-  });
-  await tx.team.update({ where: { id: outcome.teamId }, data: { openAssignments: { increment: 1 } } });
   await tx.coordinatorQueueItem.updateMany({
     where: { itemKind: item.kind, itemId: item.id, resolvedAt: null },
     data: { resolvedAt: now },
   });
-  await appendToOutbox(tx, [
-    routingEvent(
-      {
-        outcome: 'decided',
-        item,
-        teamId: outcome.teamId,
-        informTeamIds: [],
-        ruleId: outcome.ruleId,
-        neighbourhoodCode: state.neighbourhoodCode ?? '',
-        municipalityCode: state.municipalityCode ?? '',
-        deadline: outcome.deadline,
-        deadlineWorkingDays: outcome.deadlineWorkingDays,
-        escalation: outcome.escalatesOn,
-        passedOver: [],
-        explanation: outcome.explanation,
-      },
-      decisionId,
-      now,
-      context,
-      outcome.round,
-      { escalatesOn: outcome.escalatesOn },
-    ),
-  ]);
+  await assignByHand(tx, { item, state, outcome, decisionId, now, context });
   return { decisionId };
 }

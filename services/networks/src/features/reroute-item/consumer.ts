@@ -10,12 +10,12 @@ import {
 import { appendToOutbox } from '@vangnet/db/outbox';
 import { type HandlerContext, on } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../../db.ts';
-import { routingEvent, routingFailedEvent } from '../../integration/routing-events.ts';
+import { routingFailedEvent } from '../../integration/routing-events.ts';
 import { loadHolidayCalendar } from '../public-holidays/store.ts';
 import { routeItem } from '../route-item/consumer.ts';
 import { lockTeams } from '../route-item/load.ts';
 import { decideAfterReferralEnded, decideTransfer } from './decide.ts';
-import { lockRoutedItem } from './store.ts';
+import { assignByHand, lockRoutedItem } from './store.ts';
 
 /**
  * A referral ended for its team (declined, expired, transferred, closed):
@@ -191,41 +191,14 @@ export const routeTransfer = (eventSource: string) =>
       ]);
       return;
     }
-    await tx.routedItem.update({
-      where: key,
-      data: {
-        teamId: outcome.teamId,
-        attempt: outcome.round.attempt,
-        excludedTeamIds: outcome.round.excludedTeamIds,
-        deadlineWorkingDays: outcome.deadlineWorkingDays,
-        escalatesOn: new Date(`${outcome.escalatesOn}T00:00:00Z`),
-        updatedAt: now,
-      },
+    await assignByHand(tx, {
+      item: transferred.item,
+      state,
+      outcome,
+      decisionId,
+      now,
+      context: { source: eventSource, ...trace },
     });
-    await tx.team.update({ where: { id: outcome.teamId }, data: { openAssignments: { increment: 1 } } });
-    await appendToOutbox(tx, [
-      routingEvent(
-        {
-          outcome: 'decided',
-          item: transferred.item,
-          teamId: outcome.teamId,
-          informTeamIds: [],
-          ruleId: outcome.ruleId,
-          neighbourhoodCode: state.neighbourhoodCode ?? '',
-          municipalityCode: state.municipalityCode ?? '',
-          deadline: outcome.deadline,
-          deadlineWorkingDays: outcome.deadlineWorkingDays,
-          escalation: outcome.escalatesOn,
-          passedOver: [],
-          explanation: outcome.explanation,
-        },
-        decisionId,
-        now,
-        { source: eventSource, ...trace },
-        outcome.round,
-        { escalatesOn: outcome.escalatesOn, referralId: outcome.referralId },
-      ),
-    ]);
   });
 
 /**
