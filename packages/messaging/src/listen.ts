@@ -59,3 +59,47 @@ export class PgListener {
     }
   }
 }
+
+/**
+ * The idle wait of a loop that a NOTIFY wakes: `sleep` lasts up to `ms`
+ * and ends early on `wake`. A wake-up while the loop is busy is kept for its
+ * next sleep (a commit during a round must not wait for the poll). A sleep
+ * that is not wakeable (a backoff during an outage) ignores wake-ups but
+ * keeps them. `interrupt` (stopping) ends the sleep in hand and every later
+ * one: make a new instance for each start.
+ */
+export class WakeableSleep {
+  #pending = false;
+  #interrupted = false;
+  #wakeable = true;
+  #end: (() => void) | undefined;
+
+  sleep(ms: number, wakeable = true): Promise<void> {
+    if (this.#interrupted) return Promise.resolve();
+    if (wakeable && this.#pending) {
+      this.#pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        // Only while sleeping: a wake-up during a round must be kept, not call a finished sleep's resolver.
+        this.#end = undefined;
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.#end = end;
+      this.#wakeable = wakeable;
+    });
+  }
+
+  wake = (): void => {
+    if (this.#end && this.#wakeable) this.#end();
+    else this.#pending = true;
+  };
+
+  interrupt(): void {
+    this.#interrupted = true;
+    this.#end?.();
+  }
+}

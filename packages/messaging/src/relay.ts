@@ -1,7 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { producerOptions } from './kafka.ts';
-import { PgListener } from './listen.ts';
+import { PgListener, WakeableSleep } from './listen.ts';
 import type { Log } from './log.ts';
 import { contextFromHeaders, SpanKind, type StartedSpan, startSpan, traceHeadersOf } from './tracing.ts';
 
@@ -50,9 +50,7 @@ export class OutboxRelay {
   #listener: PgListener | undefined;
   #running = false;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
-  #pendingWake = false;
-  #wakeOnNotify = true;
+  #sleep = new WakeableSleep();
   #cleanupTimer: NodeJS.Timeout | undefined;
   #published = 0;
 
@@ -75,6 +73,7 @@ export class OutboxRelay {
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
+    this.#sleep = new WakeableSleep();
     this.#producer = this.#options.kafka.producer({
       ...producerOptions,
       // Idempotence with one request in flight keeps per-partition order through broker retries.
@@ -86,7 +85,7 @@ export class OutboxRelay {
       pool: this.#options.pool,
       channel: NOTIFY_CHANNEL,
       log: this.#log,
-      onNotify: this.#onNotify,
+      onNotify: () => this.#sleep.wake(),
       lostMessage: 'outbox LISTEN connection lost; polling until it is back',
       failedMessage: 'cannot LISTEN for outbox notifications; polling',
       isRunning: () => this.#running,
@@ -101,7 +100,7 @@ export class OutboxRelay {
     if (!this.#running) return;
     this.#running = false;
     clearInterval(this.#cleanupTimer);
-    this.#wake?.();
+    this.#sleep.interrupt();
     await this.#loop;
     await this.#listener?.stop();
     await this.#producer?.disconnect();
@@ -121,42 +120,17 @@ export class OutboxRelay {
         const count = await this.#publishBatch();
         failures = 0;
         if (count >= this.#options.batchSize) continue;
-        await this.#idle(this.#options.pollIntervalMs);
+        await this.#sleep.sleep(this.#options.pollIntervalMs);
       } catch (error) {
         failures += 1;
         const delay = Math.min(200 * 2 ** failures, 10_000);
         this.#log.warn({ err: error, failures, retryInMs: delay }, 'outbox publish failed, retrying');
         // New commits must not cut the backoff short: during a broker outage
         // every insert would otherwise trigger another doomed attempt.
-        await this.#idle(delay, false);
+        await this.#sleep.sleep(delay, false);
       }
     }
   }
-
-  /** Waits for the timeout or a stop, and (when `wakeable`) a NOTIFY, whichever comes first. */
-  #idle(ms: number, wakeable = true): Promise<void> {
-    if (wakeable && this.#pendingWake) {
-      this.#pendingWake = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        // Only while we wait: a NOTIFY during a publish round must set
-        // #pendingWake, not call a finished wait's resolver.
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#wake = done;
-      this.#wakeOnNotify = wakeable;
-    });
-  }
-
-  #onNotify = () => {
-    if (this.#wake && this.#wakeOnNotify) this.#wake();
-    else this.#pendingWake = true;
-  };
 
   async #publishBatch(): Promise<number> {
     const producer = this.#producer;

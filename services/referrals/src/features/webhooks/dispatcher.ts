@@ -1,4 +1,4 @@
-import { PgListener } from '@vangnet/messaging/listen';
+import { PgListener, WakeableSleep } from '@vangnet/messaging/listen';
 import type { Log } from '@vangnet/messaging/log';
 import type pg from 'pg';
 import type { PrismaClient } from '../../db.ts';
@@ -61,8 +61,7 @@ export class WebhookDispatcher {
   #listener: PgListener | undefined;
   #running = false;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
-  #pendingWake = false;
+  #sleep = new WakeableSleep();
   #cleanupTimer: NodeJS.Timeout | undefined;
   #attemptListeners: ((outcome: string) => void)[] = [];
 
@@ -82,12 +81,13 @@ export class WebhookDispatcher {
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
+    this.#sleep = new WakeableSleep();
     // LISTEN needs a connection of its own, outside the pool, held for the dispatcher's life.
     this.#listener = new PgListener({
       pool: this.#options.pool,
       channel: NOTIFY_CHANNEL,
       log: this.#log,
-      onNotify: this.#wakeUp,
+      onNotify: () => this.#sleep.wake(),
       lostMessage: 'webhook LISTEN connection lost; polling until it is back',
       failedMessage: 'cannot LISTEN for webhook deliveries; polling',
       isRunning: () => this.#running,
@@ -108,7 +108,7 @@ export class WebhookDispatcher {
     if (!this.#running) return;
     this.#running = false;
     clearInterval(this.#cleanupTimer);
-    this.#wakeUp();
+    this.#sleep.interrupt();
     await this.#loop;
     await Promise.all(this.#inFlight);
     await this.#listener?.stop();
@@ -125,12 +125,12 @@ export class WebhookDispatcher {
         if (claimed.length > 0 && claimed.length === free) continue;
         // With every slot busy, a finished attempt wakes the loop; otherwise sleep until the next retry is due.
         const slotsLeft = this.#options.concurrency - this.#inFlight.size;
-        await this.#idle(slotsLeft > 0 ? await this.#untilNextDue() : this.#options.pollIntervalMs);
+        await this.#sleep.sleep(slotsLeft > 0 ? await this.#untilNextDue() : this.#options.pollIntervalMs);
       } catch (error) {
         failures += 1;
         const delay = Math.min(200 * 2 ** failures, 10_000);
         this.#log.warn({ err: error, failures, retryInMs: delay }, 'webhook dispatch round failed, retrying');
-        await this.#idle(delay);
+        await this.#sleep.sleep(delay);
       }
     }
   }
@@ -141,7 +141,7 @@ export class WebhookDispatcher {
       .finally(() => {
         this.#inFlight.delete(tracked);
         // A freed slot or a retry due soon: look again.
-        this.#wakeUp();
+        this.#sleep.wake();
       });
     this.#inFlight.add(tracked);
   }
@@ -261,25 +261,4 @@ export class WebhookDispatcher {
     // A floor: due rows another instance is claiming this instant must not make this loop spin.
     return Math.max(5, Math.min(wait, this.#options.pollIntervalMs));
   }
-
-  #idle(ms: number): Promise<void> {
-    if (this.#pendingWake || !this.#running) {
-      this.#pendingWake = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#wake = done;
-    });
-  }
-
-  #wakeUp = () => {
-    if (this.#wake) this.#wake();
-    else this.#pendingWake = true;
-  };
 }
