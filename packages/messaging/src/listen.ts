@@ -103,3 +103,6 @@ export class WakeableSleep {
     this.#end?.();
   }
 }
+
+/** How long a NOTIFY-driven loop waits after its `failures`-th failed round in a row: 400 ms doubling, at most 10 s. */
+export const failureBackoffMs = (failures: number): number => Math.min(200 * 2 ** failures, 10_000);

@@ -1,7 +1,7 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { producerOptions } from './kafka.ts';
-import { PgListener, WakeableSleep } from './listen.ts';
+import { failureBackoffMs, PgListener, WakeableSleep } from './listen.ts';
 import type { Log } from './log.ts';
 import { contextFromHeaders, SpanKind, type StartedSpan, startSpan, traceHeadersOf } from './tracing.ts';
 
@@ -123,7 +123,7 @@ export class OutboxRelay {
         await this.#sleep.sleep(this.#options.pollIntervalMs);
       } catch (error) {
         failures += 1;
-        const delay = Math.min(200 * 2 ** failures, 10_000);
+        const delay = failureBackoffMs(failures);
         this.#log.warn({ err: error, failures, retryInMs: delay }, 'outbox publish failed, retrying');
         // New commits must not cut the backoff short: during a broker outage
         // every insert would otherwise trigger another doomed attempt.

@@ -1,4 +1,4 @@
-import { PgListener, WakeableSleep } from '@vangnet/messaging/listen';
+import { failureBackoffMs, PgListener, WakeableSleep } from '@vangnet/messaging/listen';
 import type { Log } from '@vangnet/messaging/log';
 import type pg from 'pg';
 import type { PrismaClient } from '../../db.ts';
@@ -6,6 +6,7 @@ import { afterAttempt, type BackoffPolicy } from './backoff.ts';
 import { CLOUDEVENTS_JSON, cloudEventBody } from './cloud-event.ts';
 import type { Sender } from './sender.ts';
 import { webhookHeaders } from './signature.ts';
+import { WEBHOOK_NOTIFY_CHANNEL } from './store.ts';
 
 export interface DispatcherOptions {
   prisma: PrismaClient;
@@ -41,7 +42,6 @@ interface ClaimedRow {
   secret: string;
 }
 
-const NOTIFY_CHANNEL = 'webhook_delivery';
 const LEASE_MARGIN_MS = 60_000;
 
 /**
@@ -85,7 +85,7 @@ export class WebhookDispatcher {
     // LISTEN needs a connection of its own, outside the pool, held for the dispatcher's life.
     this.#listener = new PgListener({
       pool: this.#options.pool,
-      channel: NOTIFY_CHANNEL,
+      channel: WEBHOOK_NOTIFY_CHANNEL,
       log: this.#log,
       onNotify: () => this.#sleep.wake(),
       lostMessage: 'webhook LISTEN connection lost; polling until it is back',
@@ -128,7 +128,7 @@ export class WebhookDispatcher {
         await this.#sleep.sleep(slotsLeft > 0 ? await this.#untilNextDue() : this.#options.pollIntervalMs);
       } catch (error) {
         failures += 1;
-        const delay = Math.min(200 * 2 ** failures, 10_000);
+        const delay = failureBackoffMs(failures);
         this.#log.warn({ err: error, failures, retryInMs: delay }, 'webhook dispatch round failed, retrying');
         await this.#sleep.sleep(delay);
       }

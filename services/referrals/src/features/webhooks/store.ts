@@ -5,6 +5,9 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import { RETRY_WINDOW_MS, redelivery } from './backoff.ts';
 import type { WebhookEventName } from './recipients.ts';
 
+/** The channel a new delivery is announced on; the dispatcher LISTENs on it. */
+export const WEBHOOK_NOTIFY_CHANNEL = 'webhook_delivery';
+
 export interface Owner {
   kind: 'team' | 'gp';
   id: string;
@@ -109,7 +112,7 @@ export async function scheduleRedelivery(prisma: PrismaClient, owner: Owner, id:
       data: redelivery(now),
     });
     if (count === 0) return false;
-    await tx.$executeRaw`SELECT pg_notify('webhook_delivery', '')`;
+    await tx.$executeRaw`SELECT pg_notify(${WEBHOOK_NOTIFY_CHANNEL}, '')`;
     return true;
   });
 }
