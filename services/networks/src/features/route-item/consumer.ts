@@ -41,7 +41,7 @@ export async function decideForItem(
   const rules = neighbourhood ? await loadRules(tx, neighbourhood.municipalityCode) : [];
   const candidates = candidateRules(rules, facts, neighbourhood);
   await lockTeams(tx, [...candidates.map((rule) => rule.teamId), ...lockTeamIds]);
-  const teams = await loadTeams(tx, candidates, false);
+  const teams = await loadTeams(tx, candidates);
   const holidays = await loadHolidayCalendar(tx, now);
   return {
     neighbourhood,

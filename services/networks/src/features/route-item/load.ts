@@ -79,15 +79,10 @@ export async function lockTeams(tx: Pick<Transaction, '$queryRaw'>, teamIds: str
   await tx.$queryRaw`SELECT id FROM team WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
 }
 
-/** The teams the rules assign to or inform (`lock`: the assigned ones locked, see lockTeams). */
-export async function loadTeams(tx: Transaction, rules: RoutingRule[], lock: boolean): Promise<TeamState[]> {
+/** The teams the rules assign to or inform; the router locks the assigned ones first (lockTeams). */
+export async function loadTeams(tx: Transaction, rules: RoutingRule[]): Promise<TeamState[]> {
   const ids = [...new Set(rules.flatMap((rule) => [rule.teamId, ...rule.informTeamIds]))];
   if (ids.length === 0) return [];
-  if (lock)
-    await lockTeams(
-      tx,
-      rules.map((rule) => rule.teamId),
-    );
   const rows = await tx.team.findMany({ where: { id: { in: ids } } });
   return rows.map((row) => ({
     id: row.id,

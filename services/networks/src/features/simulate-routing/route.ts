@@ -36,7 +36,7 @@ export const simulateRoutingRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient 
         ...(body.amountBand ? { amountBand: body.amountBand } : {}),
       };
       const candidates = candidateRules(rules, facts, neighbourhood);
-      const teams = await loadTeams(db, candidates, false);
+      const teams = await loadTeams(db, candidates);
       const now = new Date();
       const holidays = await loadHolidayCalendar(db, now);
       const outcome = decideRouting({
