@@ -3,8 +3,8 @@ import {
   addWorkingDays,
   amsterdamDate,
   amsterdamMidnight,
+  dutchPublicHolidayList,
   dutchPublicHolidays,
-  easterSunday,
   escalationDate,
   holidayCalendar,
   workingDaysBetween,
@@ -36,15 +36,7 @@ describe('working-day deadlines', () => {
   });
 });
 
-describe('Easter and the Dutch public holidays', () => {
-  it('computes Easter Sunday for years with early and late Easter', () => {
-    expect(easterSunday(2024)).toBe('2024-03-31');
-    expect(easterSunday(2025)).toBe('2025-04-20');
-    expect(easterSunday(2026)).toBe('2026-04-05');
-    expect(easterSunday(2038)).toBe('2038-04-25'); // the latest possible
-    expect(easterSunday(2285)).toBe('2285-03-22'); // the earliest possible
-  });
-
+describe('the Dutch public holidays (from date-holidays)', () => {
   it('lists the 2026 holidays, without Goede Vrijdag and, outside a lustrum year, without Bevrijdingsdag', () => {
     expect(dutchPublicHolidays(2026)).toEqual([
       '2026-01-01',
@@ -70,6 +62,20 @@ describe('Easter and the Dutch public holidays', () => {
     expect(dutchPublicHolidays(2026)).not.toContain('2026-05-05');
     expect(dutchPublicHolidays(2026, 'every_year')).toContain('2026-05-05');
     expect(dutchPublicHolidays(2030, 'never')).not.toContain('2030-05-05');
+  });
+
+  it('names each day, Easter and Whitsun moving with the year', () => {
+    expect(dutchPublicHolidayList(2038)).toContainEqual({ date: '2038-04-25', name: 'Pasen' }); // the latest Easter
+    expect(dutchPublicHolidayList(2030)).toContainEqual({ date: '2030-05-05', name: 'Bevrijdingsdag' });
+    expect(dutchPublicHolidayList(2026)).toContainEqual({ date: '2026-05-14', name: 'Hemelvaartsdag' });
+  });
+
+  it('lets a configured year replace the Dutch list while other years keep it', () => {
+    const calendar = holidayCalendar({ years: new Map([[2026, ['2026-11-24']]]), extra: { 2027: ['2027-03-01'] } });
+    expect(calendar.isHoliday('2026-11-24')).toBe(true);
+    expect(calendar.isHoliday('2026-12-25')).toBe(false);
+    expect(calendar.isHoliday('2027-12-25')).toBe(true);
+    expect(calendar.isHoliday('2027-03-01')).toBe(true);
   });
 });
 

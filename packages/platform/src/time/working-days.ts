@@ -1,3 +1,5 @@
+import Holidays from 'date-holidays';
+
 /**
  * Shared by networks (which sets deadlines) and referrals (which fills in an
  * escalation date missing from older routing decisions and runs the timers);
@@ -9,14 +11,15 @@
  * on the next working day.
  *
  * The default holidays are the Dutch general public holidays a social-work
- * team has off: Nieuwjaarsdag, Eerste en Tweede Paasdag, Koningsdag (27
- * April, 26 April when the 27th is a Sunday), Hemelvaartsdag, Eerste en
- * Tweede Pinksterdag, Eerste en Tweede Kerstdag. Goede Vrijdag is not a
- * general day off and is left out. Bevrijdingsdag (5 May) is a day off
- * every five years in most collective agreements (CAO Sociaal Werk: 2025,
- * 2030, ...) and every year in others (CAO Gemeenten): `liberationDay`
- * chooses, every five years by default. A municipality with another
- * calendar passes its own list per year (`holidayCalendar({ extra, … })`).
+ * team has off, taken from the maintained `date-holidays` package (type
+ * `public` for NL: Nieuwjaarsdag, Eerste en Tweede Paasdag, Koningsdag,
+ * Hemelvaartsdag, Eerste en Tweede Pinksterdag, Eerste en Tweede
+ * Kerstdag). Goede Vrijdag is not a general day off and is left out.
+ * Bevrijdingsdag (5 May) is a day off every five years in most collective
+ * agreements (CAO Sociaal Werk: 2025, 2030, ...) and every year in others
+ * (CAO Gemeenten): `liberationDay` chooses, every five years by default.
+ * A municipality with another calendar passes its own list per year
+ * (`holidayCalendar({ extra, … })`, or networks' configured years).
  */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -32,50 +35,39 @@ export function amsterdamDate(instant: Date): string {
 }
 
 const iso = (date: Date) => date.toISOString().slice(0, 10);
-const utc = (year: number, month: number, day: number) => new Date(Date.UTC(year, month - 1, day));
 const plusDays = (date: Date, days: number) => new Date(date.getTime() + days * DAY_MS);
-
-/** Easter Sunday of a Gregorian year (the anonymous Gregorian algorithm, Meeus/Jones/Butcher). */
-export function easterSunday(year: number): string {
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31);
-  const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return iso(utc(year, month, day));
-}
 
 export type LiberationDayRule = 'every_year' | 'every_five_years' | 'never';
 
-/** The Dutch public holidays a team has off in `year`, as ISO dates in calendar order. */
-export function dutchPublicHolidays(year: number, liberationDay: LiberationDayRule = 'every_five_years'): string[] {
-  const easter = new Date(`${easterSunday(year)}T00:00:00Z`);
-  const kingsDay = utc(year, 4, 27);
-  const holidays = [
-    iso(utc(year, 1, 1)), // Nieuwjaarsdag
-    iso(easter), // Eerste Paasdag
-    iso(plusDays(easter, 1)), // Tweede Paasdag
-    iso(kingsDay.getUTCDay() === 0 ? utc(year, 4, 26) : kingsDay), // Koningsdag
-    iso(plusDays(easter, 39)), // Hemelvaartsdag
-    iso(plusDays(easter, 49)), // Eerste Pinksterdag
-    iso(plusDays(easter, 50)), // Tweede Pinksterdag
-    iso(utc(year, 12, 25)), // Eerste Kerstdag
-    iso(utc(year, 12, 26)), // Tweede Kerstdag
-  ];
-  if (liberationDay === 'every_year' || (liberationDay === 'every_five_years' && year % 5 === 0)) {
-    holidays.push(iso(utc(year, 5, 5)));
-  }
-  return [...new Set(holidays)].sort();
+export interface NamedHoliday {
+  /** ISO date. */
+  date: string;
+  /** The Dutch name as date-holidays gives it. */
+  name: string;
 }
+
+const netherlands = new Holidays('NL', { languages: ['nl'], types: ['public', 'school'] });
+const LIBERATION_DAY = '05-05';
+
+/** The Dutch public holidays a team has off in `year`, with their names, in calendar order. */
+export function dutchPublicHolidayList(
+  year: number,
+  liberationDay: LiberationDayRule = 'every_five_years',
+): NamedHoliday[] {
+  const liberation = liberationDay === 'every_year' || (liberationDay === 'every_five_years' && year % 5 === 0);
+  const days = new Map<string, string>();
+  for (const holiday of netherlands.getHolidays(year)) {
+    const date = holiday.date.slice(0, 10);
+    // `school` holds Goede Vrijdag and Bevrijdingsdag; only the latter can be a day off, by the rule above.
+    const off = holiday.type === 'public' || (liberation && date.endsWith(LIBERATION_DAY));
+    if (off && !days.has(date)) days.set(date, holiday.name);
+  }
+  return [...days].sort(([a], [b]) => a.localeCompare(b)).map(([date, name]) => ({ date, name }));
+}
+
+/** The Dutch public holidays a team has off in `year`, as ISO dates in calendar order. */
+export const dutchPublicHolidays = (year: number, liberationDay: LiberationDayRule = 'every_five_years'): string[] =>
+  dutchPublicHolidayList(year, liberationDay).map((holiday) => holiday.date);
 
 /** Which dates are public holidays; built once, asked per day. */
 export interface HolidayCalendar {
@@ -84,19 +76,27 @@ export interface HolidayCalendar {
 
 /**
  * A holiday calendar: the Dutch defaults (unless `defaults: false`), plus
- * `extra` dates, per year as a list or as any dates at all.
+ * `extra` dates per year; a year in `years` has exactly that list instead
+ * (a municipality's configured year, which can also drop a Dutch day).
  */
 export function holidayCalendar(
-  options: { liberationDay?: LiberationDayRule; defaults?: boolean; extra?: Record<number, string[]> } = {},
+  options: {
+    liberationDay?: LiberationDayRule;
+    defaults?: boolean;
+    extra?: Record<number, string[]>;
+    years?: ReadonlyMap<number, readonly string[]>;
+  } = {},
 ): HolidayCalendar {
   const perYear = new Map<number, Set<string>>();
   const yearOf = (year: number) => {
     let dates = perYear.get(year);
     if (!dates) {
-      dates = new Set([
-        ...(options.defaults === false ? [] : dutchPublicHolidays(year, options.liberationDay)),
-        ...(options.extra?.[year] ?? []),
-      ]);
+      dates = new Set(
+        options.years?.get(year) ?? [
+          ...(options.defaults === false ? [] : dutchPublicHolidays(year, options.liberationDay)),
+          ...(options.extra?.[year] ?? []),
+        ],
+      );
       perYear.set(year, dates);
     }
     return dates;

@@ -1,5 +1,5 @@
 import type { InvalidField } from '@vangnet/platform/problem';
-import { dutchPublicHolidays, easterSunday, type HolidayCalendar } from '@vangnet/platform/working-days';
+import { dutchPublicHolidayList, type HolidayCalendar, holidayCalendar } from '@vangnet/platform/working-days';
 
 export interface PublicHoliday {
   /** ISO date. */
@@ -7,30 +7,12 @@ export interface PublicHoliday {
   name: string;
 }
 
-const shift = (date: string, days: number) =>
-  new Date(new Date(`${date}T00:00:00Z`).getTime() + days * 86_400_000).toISOString().slice(0, 10);
-
 /**
- * The built-in Dutch list of a year (see @vangnet/platform/working-days for
- * which days and why), with names, for a year no admin configured.
+ * The built-in Dutch list of a year (date-holidays, through
+ * @vangnet/platform/working-days, which says which days and why), with
+ * names, for a year no admin configured.
  */
-export function defaultPublicHolidays(year: number): PublicHoliday[] {
-  const easter = easterSunday(year);
-  const names = new Map<string, string>([
-    [`${year}-01-01`, 'Nieuwjaarsdag'],
-    [easter, 'Eerste Paasdag'],
-    [shift(easter, 1), 'Tweede Paasdag'],
-    [`${year}-04-26`, 'Koningsdag'],
-    [`${year}-04-27`, 'Koningsdag'],
-    [`${year}-05-05`, 'Bevrijdingsdag'],
-    [shift(easter, 39), 'Hemelvaartsdag'],
-    [shift(easter, 49), 'Eerste Pinksterdag'],
-    [shift(easter, 50), 'Tweede Pinksterdag'],
-    [`${year}-12-25`, 'Eerste Kerstdag'],
-    [`${year}-12-26`, 'Tweede Kerstdag'],
-  ]);
-  return dutchPublicHolidays(year).map((date) => ({ date, name: names.get(date) ?? 'Feestdag' }));
-}
+export const defaultPublicHolidays = (year: number): PublicHoliday[] => dutchPublicHolidayList(year);
 
 /**
  * What is wrong with a list for `year`, every field at once: a date in
@@ -57,15 +39,5 @@ export function invalidHolidays(year: number, holidays: readonly PublicHoliday[]
  * (replacing the Dutch one, so a municipality can also drop a day), any
  * other year the built-in Dutch list. Pure.
  */
-export function configuredCalendar(configured: ReadonlyMap<number, readonly string[]>): HolidayCalendar {
-  const perYear = new Map<number, Set<string>>();
-  const yearOf = (year: number) => {
-    let dates = perYear.get(year);
-    if (!dates) {
-      dates = new Set(configured.get(year) ?? dutchPublicHolidays(year));
-      perYear.set(year, dates);
-    }
-    return dates;
-  };
-  return { isHoliday: (date) => yearOf(Number(date.slice(0, 4))).has(date) };
-}
+export const configuredCalendar = (configured: ReadonlyMap<number, readonly string[]>): HolidayCalendar =>
+  holidayCalendar({ years: configured });
