@@ -18,6 +18,16 @@ export const organisationKinds = [
 export const OrganisationKind = z.enum(organisationKinds);
 export type OrganisationKind = z.infer<typeof OrganisationKind>;
 
+/**
+ * A partner organisation's id in events and the networks registry: the `org`
+ * claim of its tokens. A claim outside this pattern cannot be registered.
+ */
+export const PartnerId = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._:-]+$/);
+
 /** Scopes a partner token carries (OAuth2 client credentials). */
 export const scopes = {
   signalsWrite: 'signals:write',

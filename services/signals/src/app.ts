@@ -19,6 +19,7 @@ import { receiveSignalBatchRoute } from './features/receive-signal-batch/route.t
 import { SignalFileJob } from './features/receive-signal-file/job.ts';
 import { receiveSignalFileRoute } from './features/receive-signal-file/route.ts';
 import { RetentionJob } from './features/retention/job.ts';
+import { routingStatusHandlers } from './features/routing-status/consumer.ts';
 import { caseFeedbackHandlers } from './integration/consumers.ts';
 
 /** Builds the signals service; tests call this with their own config and `inject`. */
@@ -54,6 +55,13 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
         logger: instance.log,
         inbox: prismaInbox(prisma),
         handlers: caseAccessHandlers(),
+      }),
+      new EventConsumer({
+        kafka: instance.kafka,
+        groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.signals.routing-status`,
+        logger: instance.log,
+        inbox: prismaInbox(prisma),
+        handlers: routingStatusHandlers(),
       }),
     ],
   });

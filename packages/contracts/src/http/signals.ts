@@ -112,6 +112,8 @@ export type SignalRequest = z.infer<typeof SignalRequest>;
  */
 export const SignalStatus = z.enum([
   'in_progress',
+  // No team could be found yet (say the address is not on the postcode map): a person at the municipality has it.
+  'with_coordinator',
   'not_picked_up',
   'repeat',
   'unjustified',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MunicipalityCode, SignalKind } from '../codes.ts';
 import { defineEvent } from '../events.ts';
-import { OrganisationKind } from '../organisations.ts';
+import { OrganisationKind, PartnerId } from '../organisations.ts';
 import { topics } from '../topics.ts';
 import { entityState } from './entity-state.ts';
 
@@ -23,11 +23,7 @@ export const PartnerChangedV1 = defineEvent({
   topic: topics.networksEvents,
   summary: "A partner organisation's current state: kind, municipalities, signal kinds, active.",
   schema: z.strictObject({
-    partnerId: z
-      .string()
-      .min(1)
-      .max(100)
-      .regex(/^[A-Za-z0-9._:-]+$/),
+    partnerId: PartnerId,
     kind: PartnerKind,
     municipalityCodes: z.array(MunicipalityCode).min(1).max(400),
     signalKinds: z

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgeBand, EventPostcode, HouseNumber, MunicipalityCode, SignalKind, Urgency } from '../codes.ts';
 import { defineEvent } from '../events.ts';
+import { PartnerId } from '../organisations.ts';
 import { topics } from '../topics.ts';
 import { AmountBand } from './signal-received.v1.ts';
 
@@ -11,6 +12,10 @@ import { AmountBand } from './signal-received.v1.ts';
  * postcode and house number (to find the neighbourhood), the kind and
  * urgency of the first signal, an amount band and, for a school's signal
  * about a minor, an age band. Names and contact details stay in signals.
+ * `partnerId` (the sender's `org` claim, an organisation, not a person) was
+ * added later and is optional: for an address the postcode map does not
+ * know, networks queues the case for the municipality the sender is
+ * registered for, so it lands with a person instead of nowhere.
  */
 export const CaseOpenedV1 = defineEvent({
   domain: 'signals',
@@ -22,6 +27,9 @@ export const CaseOpenedV1 = defineEvent({
     caseId: z.uuid(),
     firstSignalId: z.uuid().describe('The signal that opened the case.'),
     municipalityCode: MunicipalityCode.optional(),
+    partnerId: PartnerId.optional().describe(
+      "The sending partner organisation (its tokens' `org` claim); absent in older events.",
+    ),
     signalKind: SignalKind,
     urgency: Urgency,
     postcode: EventPostcode,

@@ -16,4 +16,11 @@ export function assertMunicipality(principal: Principal, municipalityCode: strin
   }
 }
 
+/** What belongs to no municipality (the unassigned queue) only an admin works. */
+export function assertNational(principal: Principal): void {
+  if (principal.kind !== 'admin') {
+    throw new DomainError('NOT_YOUR_MUNICIPALITY', 'only an admin works items of no municipality');
+  }
+}
+
 export const callerOf = (request: FastifyRequest) => principalOf(request);

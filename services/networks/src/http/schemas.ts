@@ -133,8 +133,17 @@ export const SimulateResponse = z.object({
   explanation: z.string(),
 });
 
+/** The queue of items no municipality could be found for (unmapped address, sender in none or several). */
+export const UNASSIGNED_QUEUE = 'unassigned';
+
 export const QueueQuery = z.strictObject({
-  municipality: MunicipalityCode.optional().describe('Required for admins; a coordinator sees its own.'),
+  municipality: z
+    .union([MunicipalityCode, z.literal(UNASSIGNED_QUEUE)])
+    .optional()
+    .describe(
+      'Required for admins; a coordinator sees its own. `unassigned` (admins only): items no municipality ' +
+        "could be found for (the address is not on the map and the sender's registration names no single municipality).",
+    ),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(200).optional().describe('The `next` of the previous page.'),
 });

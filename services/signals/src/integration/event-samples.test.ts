@@ -5,6 +5,7 @@ import { CaseClosedV1 } from '@vangnet/contracts/signals';
 import { decodeEvent } from '@vangnet/messaging/consumer';
 import { describe, expect, it, vi } from 'vitest';
 import type { Transaction } from '../db.ts';
+import { routingStatusHandlers } from '../features/routing-status/consumer.ts';
 import { caseAccessHandlers, caseFeedbackHandlers } from './consumers.ts';
 
 /**
@@ -117,4 +118,38 @@ describe('the case-access read model reads every published version of the events
       ]);
     },
   );
+});
+
+describe('the routing status reads every published version of the routing outcomes', () => {
+  const statusHandlers = routingStatusHandlers();
+  const names = new Set(statusHandlers.map(({ definition }) => `${definition.domain}.${definition.name}`));
+  const statusSamples = readSamples().filter((sample) => {
+    const definition = eventDefinitionOf(sample.type);
+    return definition && names.has(`${definition.domain}.${definition.name}`);
+  });
+
+  it.each(statusSamples.map((sample) => [sample.type, sample] as const))(
+    "when %s arrives about an open case, then its open signals take the outcome's status",
+    async (type, sample) => {
+      const data = { ...(sample.data as object), item: { kind: 'case', id: 'c41e9a77-2b08-4f5d-8e13-6a0d95b2f3c8' } };
+      const decoded = decodeEvent(statusHandlers, sample.headers, JSON.stringify(data));
+      if (decoded === 'ignored') throw new Error(`no handler or upcaster reads ${sample.type}`);
+      expect(isCurrentVersion(decoded.handler.definition)).toBe(true);
+      const { tx } = fakeTransaction();
+      await decoded.handler.handle(decoded.data, { tx, event: decoded.attributes, trace: {} });
+      const status = type.includes('RoutingFailed') ? 'with_coordinator' : 'in_progress';
+      expect(tx.signal.updateMany).toHaveBeenCalledWith({
+        where: { caseId: 'c41e9a77-2b08-4f5d-8e13-6a0d95b2f3c8', status: 'open' },
+        data: { feedbackStatus: status },
+      });
+    },
+  );
+
+  it('has samples of both outcomes', () => {
+    expect(statusSamples.map((sample) => sample.type).sort()).toEqual([
+      'nl.vangnet.networks.RoutingDecided.v1',
+      'nl.vangnet.networks.RoutingDecided.v2',
+      'nl.vangnet.networks.RoutingFailed.v1',
+    ]);
+  });
 });

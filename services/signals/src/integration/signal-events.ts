@@ -1,6 +1,7 @@
 import type { SignalKind } from '@vangnet/contracts/codes';
 import { ageBandOn } from '@vangnet/contracts/codes';
 import type { EventData } from '@vangnet/contracts/events';
+import { PartnerId } from '@vangnet/contracts/organisations';
 import type { CaseOpenedV1, CaseSignalAddedV1 } from '@vangnet/contracts/signals';
 import { type AcceptedSignal, amountBand } from '../features/receive-signal/decide.ts';
 
@@ -21,6 +22,8 @@ export function caseOpened(caseId: string, signal: AcceptedSignal): EventData<ty
   return {
     caseId,
     firstSignalId: signal.id,
+    // A claim networks could not register anyway stays out rather than fail the intake.
+    ...(PartnerId.safeParse(signal.partnerId).success ? { partnerId: signal.partnerId } : {}),
     signalKind: signalKind(signal),
     urgency: urgency(signal),
     postcode: signal.postcode,

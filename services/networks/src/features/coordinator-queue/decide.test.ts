@@ -56,6 +56,16 @@ describe('the coordinator assigns a waiting item', () => {
     });
   });
 
+  it('when the item is of no municipality (the unassigned queue), then a team of any municipality may take it', () => {
+    expect(
+      decideAssignment({
+        state: waiting({ municipalityCode: null }),
+        target: team(4, { municipalityCode: 'GM9902' }),
+        now,
+      }),
+    ).toMatchObject({ outcome: 'decided', teamId: teamId(4) });
+  });
+
   it.each([
     ['a team still holds the item', waiting({ teamId: teamId(3) }), team(4), 'QUEUE_ITEM_HELD'],
     ['the team is unknown', waiting(), undefined, 'ASSIGN_TEAM_UNKNOWN'],

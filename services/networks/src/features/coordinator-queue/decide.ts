@@ -66,7 +66,9 @@ export function decideAssignment(input: {
     };
   }
   if (!target) return { outcome: 'refused', code: 'ASSIGN_TEAM_UNKNOWN', detail: 'no such team' };
-  if (state.municipalityCode === null || target.municipalityCode !== state.municipalityCode) {
+  // An item of no municipality (unassigned queue, worked by an admin) may go to a team anywhere: a person
+  // found out where the resident lives.
+  if (state.municipalityCode !== null && target.municipalityCode !== state.municipalityCode) {
     // A team elsewhere is as good as unknown to this municipality's coordinator.
     return {
       outcome: 'refused',

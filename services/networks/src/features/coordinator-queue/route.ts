@@ -2,8 +2,15 @@ import type { FastifyPluginAsyncZod } from '@vangnet/platform/app';
 import { DomainError } from '@vangnet/platform/problem';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db.ts';
-import { adminAccess, assertMunicipality, callerOf } from '../../http/access.ts';
-import { AssignBody, AssignResponse, QueueEntryParams, QueueQuery, QueueResponse } from '../../http/schemas.ts';
+import { adminAccess, assertMunicipality, assertNational, callerOf } from '../../http/access.ts';
+import {
+  AssignBody,
+  AssignResponse,
+  QueueEntryParams,
+  QueueQuery,
+  QueueResponse,
+  UNASSIGNED_QUEUE,
+} from '../../http/schemas.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { assignFromQueue, resolveEntry } from './store.ts';
 
@@ -65,6 +72,10 @@ export const coordinatorQueueRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient
         summary:
           'Items waiting for the coordinator (unplaceable, no team left, escalated, refused transfer), oldest first, ' +
           'a page at a time',
+        description:
+          'An address the postcode map does not know is queued for the municipality the sending partner is ' +
+          'registered for; when that is none or several, in the `unassigned` queue, which admins list with ' +
+          '`?municipality=unassigned`.',
         tags: ['routing'],
         security: [{ bearer: [] }],
         querystring: QueueQuery,
@@ -73,11 +84,17 @@ export const coordinatorQueueRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient
     },
     async (request) => {
       const caller = callerOf(request);
-      const municipalityCode = request.query.municipality ?? caller.municipalityCode;
-      if (!municipalityCode) {
-        throw new DomainError('MUNICIPALITY_REQUIRED', 'name the municipality with ?municipality=GM....');
+      const asked = request.query.municipality ?? caller.municipalityCode;
+      if (!asked) {
+        throw new DomainError(
+          'MUNICIPALITY_REQUIRED',
+          `name the municipality with ?municipality=GM...., or ?municipality=${UNASSIGNED_QUEUE}`,
+        );
       }
-      assertMunicipality(caller, municipalityCode);
+      // The unassigned queue belongs to no municipality: only an admin works it.
+      if (asked === UNASSIGNED_QUEUE) assertNational(caller);
+      else assertMunicipality(caller, asked);
+      const municipalityCode = asked === UNASSIGNED_QUEUE ? null : asked;
       const { limit, cursor } = request.query;
       const after = cursor ? decodeCursor(cursor) : undefined;
       const rows = await prisma.coordinatorQueueItem.findMany({

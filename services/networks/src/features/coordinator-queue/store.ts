@@ -54,6 +54,14 @@ export async function assignFromQueue(
   const outcome = decideAssignment({ state, target: target ?? undefined, now, holidays });
   if (outcome.outcome === 'refused') throw new DomainError(outcome.code, outcome.detail);
   const decisionId = randomUUID();
+  // An unassigned item belongs to the municipality of the team a person gave it to from now on.
+  const municipalityCode = state.municipalityCode ?? target?.municipalityCode ?? null;
+  if (state.municipalityCode === null) {
+    await tx.routedItem.update({
+      where: { itemKind_itemId: { itemKind: item.kind, itemId: item.id } },
+      data: { municipalityCode },
+    });
+  }
   await tx.routingDecision.create({
     data: {
       id: decisionId,
@@ -66,13 +74,13 @@ export async function assignFromQueue(
       ruleId: outcome.ruleId,
       attempt: outcome.round.attempt,
       neighbourhoodCode: state.neighbourhoodCode,
-      municipalityCode: state.municipalityCode,
+      municipalityCode,
     },
   });
   await tx.coordinatorQueueItem.updateMany({
     where: { itemKind: item.kind, itemId: item.id, resolvedAt: null },
     data: { resolvedAt: now },
   });
-  await assignByHand(tx, { item, state, outcome, decisionId, now, context });
+  await assignByHand(tx, { item, state: { ...state, municipalityCode }, outcome, decisionId, now, context });
   return { decisionId };
 }

@@ -5,6 +5,7 @@ import { appendToOutbox } from '@vangnet/db/outbox';
 import { type HandlerContext, on } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../../db.ts';
 import { routingEvent } from '../../integration/routing-events.ts';
+import { senderMunicipality } from '../coordinator-queue/sender.ts';
 import { loadHolidayCalendar } from '../public-holidays/store.ts';
 import {
   decideRouting,
@@ -21,6 +22,8 @@ export interface RoutingAddress {
   houseNumber: number;
   /** From the event, when the sender knew it; the postcode map's answer wins. */
   municipalityCode?: string | undefined;
+  /** The sending partner, whose registration names the coordinator of an address the map does not know. */
+  partnerId?: string | undefined;
 }
 
 /**
@@ -83,7 +86,8 @@ export async function routeItem(
     if (routed) return;
   }
   const { neighbourhood, outcome } = await decideForItem(tx, facts, address, round, now, earlier.lockTeamIds);
-  const municipalityCode = outcome.municipalityCode ?? address.municipalityCode ?? null;
+  const municipalityCode =
+    outcome.municipalityCode ?? address.municipalityCode ?? (await senderMunicipality(tx, address.partnerId)) ?? null;
   const decisionId = randomUUID();
   const item = outcome.item;
   await tx.routingDecision.create({

@@ -13,7 +13,7 @@ import { type AccessChange, accessEnded, accessFromRouting } from './decide.ts';
  * RoutingDecided v1 was published before re-routing existed: every v1
  * decision was the first routing of its item.
  */
-const routingDecidedV1ToV2 = upcaster(RoutingDecidedV1, RoutingDecidedV2, (decision) => ({
+export const routingDecidedV1ToV2 = upcaster(RoutingDecidedV1, RoutingDecidedV2, (decision) => ({
   ...decision,
   attempt: 1,
   excludedTeamIds: [],
