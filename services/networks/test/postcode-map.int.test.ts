@@ -137,3 +137,94 @@ describe('PUT /v1/postcode-map', () => {
     expect(response.statusCode).toBe(403);
   });
 });
+
+const uploadFor = (municipalityCode: string, csv: string, bearer: string) =>
+  networks.app.inject({
+    method: 'PUT',
+    url: `/v1/municipalities/${municipalityCode}/postcode-map`,
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'text/csv' },
+    payload: csv,
+  });
+
+type MapPage = {
+  next?: string;
+  items: { postcode: string; houseNumberFrom: number; neighbourhoodCode: string; municipalityCode: string }[];
+};
+
+/** Every page of the map as the API hands it out, `limit` rows at a time. */
+async function pageThrough(query: string, bearer: string, limit: number) {
+  const rows: MapPage['items'] = [];
+  const sizes: number[] = [];
+  let cursor: string | undefined;
+  do {
+    const url = `/v1/postcode-map?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
+    const response = await networks.call('GET', url, bearer);
+    expect(response.statusCode, response.body).toBe(200);
+    const page = response.json() as MapPage;
+    rows.push(...page.items);
+    sizes.push(page.items.length);
+    cursor = page.next;
+  } while (cursor);
+  return { rows, sizes };
+}
+
+describe('PUT /v1/municipalities/{code}/postcode-map and GET /v1/postcode-map', () => {
+  it("when two municipalities each import their own rows, then neither wipes the other's, and the map pages through both", async () => {
+    const first = await networks.municipality();
+    const second = await networks.municipality();
+    const rowsOf = (area: typeof first, count: number) =>
+      Array.from({ length: count }, (_, n) => `${area.digits}${String.fromCharCode(65 + n)}A;1;99;${area.north}`);
+
+    expect((await uploadFor(first.code, rowsOf(first, 5).join('\n'), first.coordinator)).json()).toEqual({ rows: 5 });
+    expect((await uploadFor(second.code, rowsOf(second, 3).join('\n'), second.coordinator)).json()).toEqual({
+      rows: 3,
+    });
+    // The first municipality imports again, fewer rows: its own are replaced, the second's stay.
+    expect((await uploadFor(first.code, rowsOf(first, 4).join('\n'), first.coordinator)).json()).toEqual({ rows: 4 });
+
+    const own = await pageThrough('', first.coordinator, 3);
+    expect(own.sizes).toEqual([3, 1]);
+    expect(own.rows.map((row) => row.postcode)).toEqual(rowsOf(first, 4).map((line) => line.split(';')[0]));
+    expect(new Set(own.rows.map((row) => row.municipalityCode))).toEqual(new Set([first.code]));
+
+    const theirs = await pageThrough(`municipality=${second.code}`, second.admin, 2);
+    expect(theirs.rows.map((row) => row.postcode)).toEqual(rowsOf(second, 3).map((line) => line.split(';')[0]));
+    expect(theirs.sizes).toEqual([2, 1]);
+
+    // The whole map, for an admin: both municipalities' rows, each once, in postcode order.
+    const whole = await pageThrough('', first.admin, 2);
+    const ours = whole.rows.filter((row) => [first.code, second.code].includes(row.municipalityCode));
+    expect(ours).toHaveLength(7);
+    const postcodes = whole.rows.map((row) => row.postcode);
+    expect(postcodes).toEqual([...postcodes].sort());
+  });
+
+  it("when a municipality's file names another municipality's neighbourhood, or another municipality's coordinator sends it, then it is refused and nothing changes", async () => {
+    const first = await networks.municipality();
+    const second = await networks.municipality();
+    await uploadFor(first.code, `${first.digits}AA;1;9;${first.north}`, first.coordinator);
+
+    const foreign = await uploadFor(
+      first.code,
+      `${first.digits}AB;1;9;${first.north}\n${second.digits}AA;1;9;${second.north}`,
+      first.coordinator,
+    );
+    expect(foreign.statusCode).toBe(422);
+    expect(foreign.json()).toMatchObject({
+      code: 'POSTCODE_MAP_INVALID',
+      errors: [
+        {
+          pointer: '/lines/2',
+          detail: `line 2: neighbourhood ${second.north} is in ${second.code}, not ${first.code}`,
+        },
+      ],
+    });
+    const notYours = await uploadFor(first.code, `${first.digits}AC;1;9;${first.south}`, second.coordinator);
+    expect(notYours.statusCode).toBe(403);
+    expect((await pageThrough('', first.coordinator, 10)).rows.map((row) => row.postcode)).toEqual([
+      `${first.digits}AA`,
+    ]);
+    const badCursor = await networks.call('GET', '/v1/postcode-map?cursor=bm90LWEtY3Vyc29y', first.coordinator);
+    expect(badCursor.json()).toMatchObject({ status: 400, code: 'INVALID_CURSOR' });
+  });
+});

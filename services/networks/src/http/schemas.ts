@@ -169,6 +169,24 @@ export const QueueResponse = z.object({
 
 export const ImportResponse = z.object({ rows: z.number().int() });
 
+export const MapQuery = z.strictObject({
+  municipality: MunicipalityCode.optional().describe('A coordinator reads its own; an admin without it the whole map.'),
+  limit: z.coerce.number().int().min(1).max(5_000).default(1_000),
+  cursor: z.string().max(200).optional().describe('The `next` of the previous page.'),
+});
+export const MapResponse = z.object({
+  next: z.string().optional().describe('Pass as `cursor` for the next page; absent on the last page.'),
+  items: z.array(
+    z.object({
+      postcode: z.string().describe('PC6 (`9901AB`) or PC4 (`9901`, the fallback)'),
+      houseNumberFrom: z.number().int(),
+      houseNumberTo: z.number().int(),
+      neighbourhoodCode: NeighbourhoodCode,
+      municipalityCode: MunicipalityCode,
+    }),
+  ),
+});
+
 export const PartnerParams = z.strictObject({
   partnerId: z
     .string()

@@ -12,23 +12,39 @@ export const POSTCODE_MAP_IMPORT_LOCK = [7410, 1] as const;
 const MAX_PROBLEMS = 100;
 
 /**
- * Replaces the whole postcode map with the CSV read from `input`, streamed:
- * rows go to the database in batches as they are read, inside one
- * transaction that first emptied the table (one import at a time, under an
- * advisory lock). Readers keep seeing the old map
- * until the commit (MVCC); a malformed line rolls everything back, so a
- * failed import changes nothing, and the problem lists every bad line
- * (up to 100) with its number.
+ * Replaces the postcode map, or with `municipalityCode` only the rows of
+ * that municipality's neighbourhoods, with the CSV read from `input`,
+ * streamed: rows go to the database in batches as they are read, inside
+ * one transaction that first removed the rows being replaced (one import
+ * at a time, national or municipal, under one advisory lock). Readers keep
+ * seeing the old map until the commit (MVCC); a malformed line, or in a
+ * municipal import a line naming another municipality's neighbourhood,
+ * rolls everything back, so a failed import changes nothing, and the
+ * problem lists every bad line (up to 100) with its number. Two
+ * municipalities importing their own maps therefore never wipe each other.
  */
-export async function importPostcodeMap(prisma: PrismaClient, input: Readable): Promise<{ rows: number }> {
-  const known = new Set((await prisma.neighbourhood.findMany({ select: { code: true } })).map((row) => row.code));
+export async function importPostcodeMap(
+  prisma: PrismaClient,
+  input: Readable,
+  scope: { municipalityCode?: string } = {},
+): Promise<{ rows: number }> {
+  const neighbourhoods = await prisma.neighbourhood.findMany({ select: { code: true, municipalityCode: true } });
+  const municipalityOf = new Map(neighbourhoods.map((row) => [row.code, row.municipalityCode]));
+  const known = new Set(municipalityOf.keys());
+  const { municipalityCode } = scope;
   return prisma.$transaction(
     async (tx) => {
       // One import at a time: a second one's DELETE does not see the rows the
       // first is still inserting, so both maps would be left in the table.
       // Readers (the router) take no lock and keep the old map meanwhile.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${POSTCODE_MAP_IMPORT_LOCK[0]}::int, ${POSTCODE_MAP_IMPORT_LOCK[1]}::int)`;
-      await tx.$executeRaw`DELETE FROM postcode_range`;
+      if (municipalityCode) {
+        await tx.$executeRaw`
+          DELETE FROM postcode_range
+           WHERE neighbourhood_code IN (SELECT code FROM neighbourhood WHERE municipality_code = ${municipalityCode})`;
+      } else {
+        await tx.$executeRaw`DELETE FROM postcode_range`;
+      }
       const problems: RowProblem[] = [];
       let batch: PostcodeRangeRow[] = [];
       let rows = 0;
@@ -46,6 +62,17 @@ export async function importPostcodeMap(prisma: PrismaClient, input: Readable): 
         const line = lineNumber === 1 ? raw.replace(/^\uFEFF/, '') : raw;
         if (line.trim() === '' || (lineNumber === 1 && isHeader(line))) continue;
         const parsed = parsePostcodeLine(line, lineNumber, known);
+        const elsewhere =
+          !isProblem(parsed) && municipalityCode && municipalityOf.get(parsed.neighbourhoodCode) !== municipalityCode;
+        if (elsewhere) {
+          if (problems.length < MAX_PROBLEMS) {
+            problems.push({
+              line: lineNumber,
+              reason: `neighbourhood ${parsed.neighbourhoodCode} is in ${municipalityOf.get(parsed.neighbourhoodCode)}, not ${municipalityCode}`,
+            });
+          }
+          continue;
+        }
         if (isProblem(parsed)) {
           if (problems.length < MAX_PROBLEMS) problems.push(parsed);
           continue;
