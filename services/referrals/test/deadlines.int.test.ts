@@ -20,6 +20,24 @@ afterAll(async () => {
  * expiring those would publish events other tests' routers act on.
  */
 describe('deadlines and escalation', () => {
+  it('when the rule set a deadline in minutes, then the timer expires the referral minutes after the routing, not at midnight', async () => {
+    referrals.setNow('2031-05-06T09:00:00Z');
+    const { data } = await referrals.decide({
+      deadline: '2031-05-06',
+      escalatesOn: '2031-05-06',
+      expiresAt: '2031-05-06T09:05:00.000Z',
+      escalatesAt: '2031-05-06T09:15:00.000Z',
+    });
+    const referral = await referrals.referralOf(data.decisionId);
+
+    referrals.setNow('2031-05-06T09:04:59Z');
+    expect((await referrals.app.deadlines.runDue({ teamIds: [data.teamId] })).expired).not.toContain(referral.id);
+    referrals.setNow('2031-05-06T09:05:00Z');
+    expect((await referrals.app.deadlines.runDue({ teamIds: [data.teamId] })).expired).toContain(referral.id);
+    const event = await referrals.event('ReferralExpired', referral.id);
+    expect(event.data).toMatchObject({ referralId: referral.id, expiredAt: '2031-05-06T09:05:00.000Z' });
+  });
+
   it('when a routed referral passes its deadline day (Amsterdam), then it expires once, ReferralExpired is published, and the team can no longer accept', async () => {
     referrals.setNow('2031-03-03T08:00:00Z');
     const { data } = await referrals.decide({ deadline: '2031-03-07', escalatesOn: '2031-03-21' });

@@ -44,6 +44,20 @@ export const RoutingDecidedV2 = defineEvent({
           'The date the item goes to the coordinator when still not accepted (3 times the deadline in working days). ' +
             'Absent in decisions made before this field existed: compute it from the deadline then.',
         ),
+      expiresAt: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .describe(
+          "Set only when the rule's deadline is in minutes (same-day work, or trying expiry on staging): the " +
+            'instant the referral expires, instead of the end of the `deadline` day. Added later: consumers must accept it.',
+        ),
+      escalatesAt: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .describe(
+          'With `expiresAt`, on the first routing: the instant of escalation (three times the deadline), instead ' +
+            'of the start of `escalatesOn`.',
+        ),
       referralId: z
         .uuid()
         .optional()

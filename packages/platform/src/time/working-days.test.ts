@@ -7,6 +7,7 @@ import {
   dutchPublicHolidays,
   escalationDate,
   holidayCalendar,
+  minuteDeadline,
   workingDaysBetween,
 } from './working-days.ts';
 
@@ -76,6 +77,17 @@ describe('the Dutch public holidays (from date-holidays)', () => {
     expect(calendar.isHoliday('2026-12-25')).toBe(false);
     expect(calendar.isHoliday('2027-12-25')).toBe(true);
     expect(calendar.isHoliday('2027-03-01')).toBe(true);
+  });
+});
+
+describe('deadlines in minutes', () => {
+  it('runs on the clock, the dates being the Amsterdam days of the instants', () => {
+    expect(minuteDeadline(new Date('2026-12-31T22:30:00Z'), 60)).toEqual({
+      expiresAt: '2026-12-31T23:30:00.000Z',
+      escalatesAt: '2027-01-01T01:30:00.000Z',
+      deadline: '2027-01-01',
+      escalation: '2027-01-01',
+    });
   });
 });
 

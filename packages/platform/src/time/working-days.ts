@@ -126,6 +126,31 @@ export const ESCALATION_FACTOR = 3;
 export const escalationDate = (start: string, deadlineDays: number, holidays: HolidayCalendar = dutchHolidays) =>
   addWorkingDays(start, deadlineDays * ESCALATION_FACTOR, holidays);
 
+/** Longest deadline in minutes a rule may set (a week); longer deadlines are working days. */
+export const MAX_DEADLINE_MINUTES = 7 * 24 * 60;
+
+/**
+ * A deadline in minutes instead of working days: for same-day work, and so
+ * an operator can watch expiry and escalation happen on a staging system
+ * without waiting days. It runs on the clock, not the calendar (weekends and
+ * holidays count): the referral expires `minutes` after `now` and escalates
+ * at three times that. The dates are the Amsterdam days of those instants,
+ * for whatever shows or filters by date.
+ */
+export function minuteDeadline(
+  now: Date,
+  minutes: number,
+): { expiresAt: string; escalatesAt: string; deadline: string; escalation: string } {
+  const expiresAt = new Date(now.getTime() + minutes * 60_000);
+  const escalatesAt = new Date(now.getTime() + minutes * ESCALATION_FACTOR * 60_000);
+  return {
+    expiresAt: expiresAt.toISOString(),
+    escalatesAt: escalatesAt.toISOString(),
+    deadline: amsterdamDate(expiresAt),
+    escalation: amsterdamDate(escalatesAt),
+  };
+}
+
 /**
  * Working days from the intake date `start` up to and including `end`, the
  * inverse of `addWorkingDays` (`workingDaysBetween(s, addWorkingDays(s, n)) === n`).

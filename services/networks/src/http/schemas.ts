@@ -10,6 +10,7 @@ import {
 } from '@vangnet/contracts/codes';
 import { PartnerKind, RoutedItem } from '@vangnet/contracts/networks';
 import { AmountBand } from '@vangnet/contracts/signals';
+import { MAX_DEADLINE_MINUTES } from '@vangnet/platform/working-days';
 import { z } from 'zod';
 
 /**
@@ -93,6 +94,18 @@ export const Rule = z.strictObject({
   teamId: z.uuid(),
   informTeamIds: z.array(z.uuid()).max(20).default([]),
   deadlineWorkingDays: z.number().int().min(0).max(100),
+  deadlineMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_DEADLINE_MINUTES)
+    .optional()
+    .describe(
+      'A deadline in minutes (at most a week: 10080) instead of working days, e.g. 120 for two hours: the referral ' +
+        'expires that long after the routing, weekends included, and escalates at three times it. For same-day ' +
+        'work and for trying expiry on a staging system. `deadlineWorkingDays` still counts for a transfer or the ' +
+        "coordinator's assignment of the item.",
+    ),
 });
 export const RuleList = z.strictObject({ rules: z.array(Rule).max(20_000) });
 export const RuleListResponse = z.object({

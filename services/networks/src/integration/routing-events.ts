@@ -24,6 +24,11 @@ export function routingEvent(
       excludedTeamIds: [...round.excludedTeamIds],
       deadline: outcome.deadline,
       escalatesOn: extra.escalatesOn ?? outcome.escalation,
+      ...(outcome.expiresAt ? { expiresAt: outcome.expiresAt } : {}),
+      // A re-routing keeps the first routing's escalation date; then the instant of this rule does not apply.
+      ...(outcome.escalatesAt && (extra.escalatesOn ?? outcome.escalation) === outcome.escalation
+        ? { escalatesAt: outcome.escalatesAt }
+        : {}),
       ...(extra.referralId ? { referralId: extra.referralId } : {}),
       explanation: outcome.explanation,
       decidedAt: decidedAt.toISOString(),

@@ -18,6 +18,7 @@ async function listRules(prisma: PrismaClient, municipalityCode: string) {
       teamId: row.teamId,
       informTeamIds: row.informTeamIds,
       deadlineWorkingDays: row.deadlineWorkingDays,
+      ...(row.deadlineMinutes === null ? {} : { deadlineMinutes: row.deadlineMinutes }),
     })),
   };
 }

@@ -39,6 +39,7 @@ export async function replaceRules(tx: Transaction, municipalityCode: string, ru
       teamId: rule.teamId,
       informTeamIds: [...new Set(rule.informTeamIds ?? [])],
       deadlineWorkingDays: rule.deadlineWorkingDays,
+      deadlineMinutes: rule.deadlineMinutes ?? null,
     })),
   });
 }
@@ -55,6 +56,7 @@ export async function appendRule(tx: Transaction, municipalityCode: string, rule
       teamId: row.teamId,
       informTeamIds: row.informTeamIds,
       deadlineWorkingDays: row.deadlineWorkingDays,
+      deadlineMinutes: row.deadlineMinutes ?? undefined,
     }));
   // Switched-off rules keep their reason when the list is written back.
   const reasons = new Map(current.map((row) => [row.id, row.disabledReason]));

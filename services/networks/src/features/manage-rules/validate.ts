@@ -9,6 +9,8 @@ export interface RuleInput {
   teamId: string;
   informTeamIds?: string[];
   deadlineWorkingDays: number;
+  /** A short deadline on the clock instead (see minuteDeadline). */
+  deadlineMinutes?: number | undefined;
 }
 
 export interface KnownTeam {

@@ -62,6 +62,23 @@ describe('rule order', () => {
     });
   });
 
+  it('when the rule has a deadline in minutes, then the item expires that long from now and escalates at three times it, weekend or not', () => {
+    const friday = new Date('2026-11-27T22:50:00Z'); // 23:50 on a Friday in Amsterdam
+    const outcome = decide({ rules: [rule('short', 1, {}, { deadlineMinutes: 20 })], now: friday });
+    expect(outcome).toMatchObject({
+      outcome: 'decided',
+      expiresAt: '2026-11-27T23:10:00.000Z',
+      escalatesAt: '2026-11-27T23:50:00.000Z',
+      // The Amsterdam days of those instants: Saturday, no working-day shift.
+      deadline: '2026-11-28',
+      escalation: '2026-11-28',
+    });
+  });
+
+  it('when the rule has no deadline in minutes, then the decision names no instants', () => {
+    expect(decide({ rules: [rule('days', 1)] })).not.toHaveProperty('expiresAt');
+  });
+
   it('informs the other teams of the rule, but never the chosen team or an inactive one', () => {
     const outcome = decide({
       teams: [team(1), team(2), team(3, { active: false })],

@@ -7,6 +7,7 @@ import {
   dutchHolidays,
   escalationDate,
   type HolidayCalendar,
+  minuteDeadline,
 } from '@vangnet/platform/working-days';
 
 /**
@@ -36,6 +37,8 @@ export interface RoutingRule {
   teamId: string;
   informTeamIds: string[];
   deadlineWorkingDays: number;
+  /** A deadline on the clock instead of the calendar (see minuteDeadline); absent for working days. */
+  deadlineMinutes?: number;
 }
 
 export interface TeamState {
@@ -97,6 +100,9 @@ export type RoutingOutcome =
       /** The rule's deadline, which a later transfer of the item takes over. */
       deadlineWorkingDays: number;
       escalation: string;
+      /** The exact instants, only for a rule with a deadline in minutes. */
+      expiresAt?: string;
+      escalatesAt?: string;
       passedOver: PassedOver[];
       explanation: string;
     }
@@ -197,6 +203,7 @@ export function decideRouting(input: {
     const informTeamIds = [...new Set(rule.informTeamIds)].filter(
       (id) => id !== team.id && teams.get(id)?.active === true,
     );
+    const short = rule.deadlineMinutes ? minuteDeadline(now, rule.deadlineMinutes) : undefined;
     const skipped = passedOver.length > 0 ? ` (passed over: ${describePassedOver(passedOver, teams)})` : '';
     return {
       outcome: 'decided',
@@ -206,9 +213,10 @@ export function decideRouting(input: {
       ruleId: rule.id,
       neighbourhoodCode: neighbourhood.code,
       municipalityCode: neighbourhood.municipalityCode,
-      deadline: addWorkingDays(intake, rule.deadlineWorkingDays, holidays),
+      deadline: short?.deadline ?? addWorkingDays(intake, rule.deadlineWorkingDays, holidays),
       deadlineWorkingDays: rule.deadlineWorkingDays,
-      escalation: escalationDate(intake, rule.deadlineWorkingDays, holidays),
+      escalation: short?.escalation ?? escalationDate(intake, rule.deadlineWorkingDays, holidays),
+      ...(short ? { expiresAt: short.expiresAt, escalatesAt: short.escalatesAt } : {}),
       passedOver,
       explanation: clip(`rule ${rule.id} sends ${facts.kind} in ${neighbourhood.code} to ${team.name}${skipped}`),
     };

@@ -50,6 +50,7 @@ export async function loadRules(
       teamId: row.teamId,
       informTeamIds: row.informTeamIds,
       deadlineWorkingDays: row.deadlineWorkingDays,
+      ...(row.deadlineMinutes === null ? {} : { deadlineMinutes: row.deadlineMinutes }),
     })),
   );
   ruleCache.set(municipalityCode, { version: municipality.rulesVersion, rules });

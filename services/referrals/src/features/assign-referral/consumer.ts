@@ -27,7 +27,7 @@ export const assignReferral = on<typeof RoutingDecidedV2, Transaction>(
           select: { escalatesOn: true },
         });
     const escalatesOn = escalationDateOf(decision, earlier?.escalatesOn.toISOString().slice(0, 10));
-    const { expiresAt, escalatesAt } = timersOf(decision.deadline, escalatesOn);
+    const { expiresAt, escalatesAt } = timersOf(decision.deadline, escalatesOn, decision);
     const id = decision.referralId ?? randomUUID();
     // One statement per decision (a restarted inbox replays thousands): the referral with the item's
     // urgency when known, and its first history row. ON CONFLICT covers both the decision id and a

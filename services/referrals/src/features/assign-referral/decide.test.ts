@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { escalationDateOf, timersOf } from './decide.ts';
 
 describe('the timers of a new referral', () => {
+  it('when the decision names the instants (a deadline in minutes), then those are the timers', () => {
+    expect(
+      timersOf('2026-12-04', '2026-12-04', {
+        expiresAt: '2026-12-04T09:05:00.000Z',
+        escalatesAt: '2026-12-04T09:15:00.000Z',
+      }),
+    ).toEqual({ expiresAt: new Date('2026-12-04T09:05:00.000Z'), escalatesAt: new Date('2026-12-04T09:15:00.000Z') });
+  });
+
   it('when the decision carries an escalation date, then that date is kept as it is', () => {
     expect(
       escalationDateOf(

@@ -28,8 +28,17 @@ export function escalationDateOf(
 /**
  * When the two timers of a referral are due, as instants: it expires at the
  * start of the day after its deadline (the team has the whole deadline day,
- * Amsterdam time), and escalates at the start of its escalation date.
+ * Amsterdam time), and escalates at the start of its escalation date;
+ * unless the rule's deadline was in minutes, when the decision names the
+ * instants itself.
  */
-export function timersOf(deadline: string, escalatesOn: string): { expiresAt: Date; escalatesAt: Date } {
-  return { expiresAt: amsterdamMidnight(nextDay(deadline)), escalatesAt: amsterdamMidnight(escalatesOn) };
+export function timersOf(
+  deadline: string,
+  escalatesOn: string,
+  exact: { expiresAt?: string | undefined; escalatesAt?: string | undefined } = {},
+): { expiresAt: Date; escalatesAt: Date } {
+  return {
+    expiresAt: exact.expiresAt ? new Date(exact.expiresAt) : amsterdamMidnight(nextDay(deadline)),
+    escalatesAt: exact.escalatesAt ? new Date(exact.escalatesAt) : amsterdamMidnight(escalatesOn),
+  };
 }
