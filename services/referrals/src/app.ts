@@ -85,7 +85,7 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger, options
     prisma,
     clock,
     log: app.log,
-    terms: { endedMonths: config.RETENTION_ENDED_MONTHS, neverTakenMonths: config.RETENTION_NEVER_TAKEN_MONTHS },
+    terms: { ended: config.RETENTION_ENDED_MONTHS, neverTaken: config.RETENTION_NEVER_TAKEN_MONTHS },
     intervalMs: config.RETENTION_INTERVAL_MINUTES * 60_000,
   });
   app.addHook('onReady', async () => retention.start());

@@ -1,4 +1,5 @@
 import { commonConfig, parseConfig } from '@vangnet/platform/config';
+import { termSetting } from '@vangnet/platform/term';
 import { z } from 'zod';
 
 export const ReferralsConfig = z.object({
@@ -18,10 +19,13 @@ export const ReferralsConfig = z.object({
     .min(1)
     .max(6 * 3_600_000)
     .default(3_600_000),
-  /** Retention of GP referral data (no statutory figure: configuration). An accepted request, after its end. */
-  RETENTION_ENDED_MONTHS: z.coerce.number().int().min(1).max(120).default(18),
+  /**
+   * Retention of GP referral data (no statutory figure: configuration), in months. An accepted request, after
+   * its end. On staging `30 minutes`, `2 hours` or `3 days` instead (README: Short terms for staging).
+   */
+  RETENTION_ENDED_MONTHS: termSetting(18),
   /** A GP request no team ever accepted, after its last activity. */
-  RETENTION_NEVER_TAKEN_MONTHS: z.coerce.number().int().min(1).max(120).default(6),
+  RETENTION_NEVER_TAKEN_MONTHS: termSetting(6),
   /** How often the retention job runs; 0 switches the schedule off (run it on demand). */
   RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
 });

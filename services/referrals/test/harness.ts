@@ -30,7 +30,7 @@ export interface PublishedEvent {
  * really published. The deadline poller is slowed to an hour: tests run the
  * timers themselves after moving the clock.
  */
-export async function startReferrals() {
+export async function startReferrals(env: Record<string, string> = {}) {
   const infrastructure = testInfrastructure();
   const database: TestDatabase = await createTestDatabase(infrastructure.postgresServerUrl, 'referrals', migrations);
   const issuer: TestIssuer = await createTestIssuer();
@@ -41,6 +41,7 @@ export async function startReferrals() {
     DEADLINE_POLL_INTERVAL_MS: '3600000',
     // Tests run the retention job themselves, after moving the clock.
     RETENTION_INTERVAL_MINUTES: '0',
+    ...env,
   });
   let app = await buildApp(config, undefined, { clock });
   await app.ready();

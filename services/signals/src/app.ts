@@ -95,9 +95,9 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
   const retention = new RetentionJob(
     prisma,
     {
-      unmatchedMonths: config.RETENTION_UNMATCHED_MONTHS,
-      openCaseMonths: config.RETENTION_OPEN_CASE_MONTHS,
-      closedCaseMonths: config.RETENTION_CLOSED_CASE_MONTHS,
+      unmatched: config.RETENTION_UNMATCHED_MONTHS,
+      openCase: config.RETENTION_OPEN_CASE_MONTHS,
+      closedCase: config.RETENTION_CLOSED_CASE_MONTHS,
     },
     app.log as Logger,
     config.RETENTION_INTERVAL_MINUTES * 60_000,

@@ -1,4 +1,5 @@
 import { commonConfig, parseConfig } from '@vangnet/platform/config';
+import { termSetting } from '@vangnet/platform/term';
 import { z } from 'zod';
 
 export const SignalsConfig = z.object({
@@ -33,10 +34,13 @@ export const SignalsConfig = z.object({
    * row before it parks that row as `ROW_NOT_PROCESSED` and moves on.
    */
   SIGNAL_FILE_CHUNK_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
-  /** Retention terms in months (no statutory figure; defaults from a municipal example, see DOMAIN.md). */
-  RETENTION_UNMATCHED_MONTHS: z.coerce.number().int().min(1).max(120).default(6),
-  RETENTION_OPEN_CASE_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
-  RETENTION_CLOSED_CASE_MONTHS: z.coerce.number().int().min(1).max(120).default(18),
+  /**
+   * Retention terms in months (no statutory figure; defaults from a municipal example, see DOMAIN.md).
+   * On staging a term may be `30 minutes`, `2 hours` or `3 days` instead (README: Short terms for staging).
+   */
+  RETENTION_UNMATCHED_MONTHS: termSetting(6),
+  RETENTION_OPEN_CASE_MONTHS: termSetting(12),
+  RETENTION_CLOSED_CASE_MONTHS: termSetting(18),
   /** How often the retention job runs; 0 switches the schedule off (run it on demand). */
   RETENTION_INTERVAL_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   /** How often an idle file job looks for work another instance staged or a crashed one left. */

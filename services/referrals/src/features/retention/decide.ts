@@ -1,4 +1,4 @@
-import { monthsBefore } from '@vangnet/platform/months';
+import { type Term, termBefore } from '@vangnet/platform/term';
 /**
  * Retention of the personal data referrals holds: a GP request (the
  * patient's details, the GP's note, the referrer's contact details) and a
@@ -8,14 +8,18 @@ import { monthsBefore } from '@vangnet/platform/months';
  * in the clock and stores what comes back.
  */
 
+/** Each term in months in production; in minutes, hours or days on a staging system (see README). */
 export interface RetentionTerms {
   /** A GP request some team accepted, from the end of its last referral. */
-  endedMonths: number;
+  ended: Term;
   /** A GP request no team ever accepted (never routed, declined or expired everywhere, or with the coordinator), from its last activity. */
-  neverTakenMonths: number;
+  neverTaken: Term;
 }
 
-export const defaultRetentionTerms: RetentionTerms = { endedMonths: 18, neverTakenMonths: 6 };
+export const defaultRetentionTerms: RetentionTerms = {
+  ended: { amount: 18, unit: 'months' },
+  neverTaken: { amount: 6, unit: 'months' },
+};
 
 /** `request_ended` and `request_never_taken` delete a GP request; `closing_notes` clears a referral's notes. */
 export type RetentionTerm = 'request_ended' | 'request_never_taken' | 'closing_notes';
@@ -27,14 +31,14 @@ export type RetentionTerm = 'request_ended' | 'request_never_taken' | 'closing_n
  */
 export function retentionCutoffs(now: Date, terms: RetentionTerms): Record<RetentionTerm, Date> {
   return {
-    request_ended: monthsBefore(now, terms.endedMonths),
-    request_never_taken: monthsBefore(now, terms.neverTakenMonths),
-    closing_notes: monthsBefore(now, terms.endedMonths),
+    request_ended: termBefore(now, terms.ended),
+    request_never_taken: termBefore(now, terms.neverTaken),
+    closing_notes: termBefore(now, terms.ended),
   };
 }
 
-export const termMonths = (term: RetentionTerm, terms: RetentionTerms): number =>
-  term === 'request_never_taken' ? terms.neverTakenMonths : terms.endedMonths;
+export const termOf = (term: RetentionTerm, terms: RetentionTerms): Term =>
+  term === 'request_never_taken' ? terms.neverTaken : terms.ended;
 
 /** Which optional personal data a GP request row held (categories for the audit, never values). */
 export interface RequestContents {

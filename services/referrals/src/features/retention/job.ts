@@ -1,7 +1,8 @@
+import { auditedTerm } from '@vangnet/platform/term';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../clock.ts';
 import type { PrismaClient, Transaction } from '../../db.ts';
-import { type RetentionTerms, requestCategories, retentionCutoffs, termMonths } from './decide.ts';
+import { type RetentionTerms, requestCategories, retentionCutoffs, termOf } from './decide.ts';
 
 /** Records per transaction: a long backlog (the first run) is deleted in short transactions. */
 const BATCH = 500;
@@ -137,7 +138,7 @@ export class RetentionJob {
             hasReferrerEmail: row.has_referrer_email,
           }),
           term,
-          termMonths: termMonths(term, this.#options.terms),
+          ...auditedTerm(termOf(term, this.#options.terms)),
           termStartedAt: fact.started,
           deletedAt: now,
         };
@@ -164,7 +165,7 @@ export class RetentionJob {
         organisationId: row.team_id,
         categories: ['closing_notes'],
         term: 'closing_notes',
-        termMonths: termMonths('closing_notes', this.#options.terms),
+        ...auditedTerm(termOf('closing_notes', this.#options.terms)),
         termStartedAt: row.ended_at,
         deletedAt: now,
       })),

@@ -3,7 +3,11 @@ import { defaultRetentionTerms, retentionCutoffs, signalCategories } from './dec
 
 describe('retention terms', () => {
   it('defaults to 6 months unmatched, 12 open, 18 after closure', () => {
-    expect(defaultRetentionTerms).toEqual({ unmatchedMonths: 6, openCaseMonths: 12, closedCaseMonths: 18 });
+    expect(defaultRetentionTerms).toEqual({
+      unmatched: { amount: 6, unit: 'months' },
+      openCase: { amount: 12, unit: 'months' },
+      closedCase: { amount: 18, unit: 'months' },
+    });
   });
 
   it('cuts off whole calendar months back, keeping the time of day', () => {
@@ -13,6 +17,19 @@ describe('retention terms', () => {
       open_case_inactive: new Date('2026-05-29T03:00:00Z'),
       closed_case: new Date('2025-11-29T03:00:00Z'),
     });
+  });
+});
+
+describe('short terms for staging', () => {
+  it('cuts off minutes and hours back by the clock', () => {
+    const now = new Date('2027-05-29T03:00:00Z');
+    const cutoffs = retentionCutoffs(now, {
+      unmatched: { amount: 5, unit: 'minutes' },
+      openCase: { amount: 2, unit: 'hours' },
+      closedCase: { amount: 18, unit: 'months' },
+    });
+    expect(cutoffs.unmatched_signal).toEqual(new Date('2027-05-29T02:55:00Z'));
+    expect(cutoffs.open_case_inactive).toEqual(new Date('2027-05-29T01:00:00Z'));
   });
 });
 

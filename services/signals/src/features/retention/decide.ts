@@ -1,20 +1,27 @@
-import { monthsBefore } from '@vangnet/platform/months';
+import { type Term, termBefore } from '@vangnet/platform/term';
 /**
  * Retention of personal data (shared/DOMAIN.md: no statutory figure, so the
  * terms are configuration; the defaults follow a municipal example). Pure:
  * the job hands in the clock and stores what comes back.
  */
 
+/** Each term in months in production; in minutes, hours or days on a staging system (see README). */
 export interface RetentionTerms {
   /** A signal that never joined a case (closed at intake as repeat or unjustified), from its receipt. */
-  unmatchedMonths: number;
+  unmatched: Term;
   /** A case still open, from its last signal: picked up, but nothing new for this long. */
-  openCaseMonths: number;
+  openCase: Term;
   /** A closed case and its signals, from the closure. */
-  closedCaseMonths: number;
+  closedCase: Term;
 }
 
-export const defaultRetentionTerms: RetentionTerms = { unmatchedMonths: 6, openCaseMonths: 12, closedCaseMonths: 18 };
+const months = (amount: number): Term => ({ amount, unit: 'months' });
+
+export const defaultRetentionTerms: RetentionTerms = {
+  unmatched: months(6),
+  openCase: months(12),
+  closedCase: months(18),
+};
 
 export type RetentionTerm = 'unmatched_signal' | 'open_case_inactive' | 'closed_case';
 
@@ -25,17 +32,17 @@ export type RetentionTerm = 'unmatched_signal' | 'open_case_inactive' | 'closed_
  */
 export function retentionCutoffs(now: Date, terms: RetentionTerms): Record<RetentionTerm, Date> {
   return {
-    unmatched_signal: monthsBefore(now, terms.unmatchedMonths),
-    open_case_inactive: monthsBefore(now, terms.openCaseMonths),
-    closed_case: monthsBefore(now, terms.closedCaseMonths),
+    unmatched_signal: termBefore(now, terms.unmatched),
+    open_case_inactive: termBefore(now, terms.openCase),
+    closed_case: termBefore(now, terms.closedCase),
   };
 }
 
-export const termMonths = (term: RetentionTerm, terms: RetentionTerms) =>
+export const termOf = (term: RetentionTerm, terms: RetentionTerms): Term =>
   ({
-    unmatched_signal: terms.unmatchedMonths,
-    open_case_inactive: terms.openCaseMonths,
-    closed_case: terms.closedCaseMonths,
+    unmatched_signal: terms.unmatched,
+    open_case_inactive: terms.openCase,
+    closed_case: terms.closedCase,
   })[term];
 
 /** Which personal data a signal row held, as the audit names it (categories, never values). */

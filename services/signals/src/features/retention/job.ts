@@ -1,3 +1,4 @@
+import { auditedTerm } from '@vangnet/platform/term';
 import type { Logger } from 'pino';
 import type { PrismaClient, Transaction } from '../../db.ts';
 import {
@@ -6,7 +7,7 @@ import {
   type RetentionTerms,
   retentionCutoffs,
   signalCategories,
-  termMonths,
+  termOf,
 } from './decide.ts';
 
 /** Records per transaction: a long backlog (the first run) is deleted in short transactions. */
@@ -132,7 +133,7 @@ export class RetentionJob {
           hasAbsence: signal.has_absence,
         }),
         term,
-        termMonths: termMonths(term, this.#terms),
+        ...auditedTerm(termOf(term, this.#terms)),
         termStartedAt: startedAt(signal),
         deletedAt: now,
       })),
@@ -185,7 +186,7 @@ export class RetentionJob {
         recordId: row.id,
         categories: caseCategories,
         term,
-        termMonths: termMonths(term, this.#terms),
+        ...auditedTerm(termOf(term, this.#terms)),
         termStartedAt: row.started,
         deletedAt: now,
       })),
