@@ -112,4 +112,57 @@ describe('an address that is on no postcode map', () => {
     );
     expect(refused.statusCode).toBe(403);
   });
+
+  it('when a GP practice registered for one municipality refers a patient there, then that coordinator lists the request and the practice sees with_coordinator', async () => {
+    const practiceId = `huisarts-${randomUUID().slice(0, 8)}`;
+    await system.createTeam();
+    const registered = await networksCall('PUT', `/v1/partners/${practiceId}`, await admin(), {
+      kind: 'gp',
+      kvk: '87654321',
+      municipalityCodes: ['GM9901'],
+    });
+    expect(registered.statusCode, registered.body).toBeLessThan(300);
+    const gp = await system.issuer.sign({
+      organisationId: practiceId,
+      kind: 'gp',
+      scopes: ['referrals:read', 'referrals:write'],
+    });
+    const sent = await fetch(`${system.referralsUrl}/v1/referrals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        reference: `WOR-${randomUUID()}`,
+        patient: {
+          givenName: 'Jan',
+          familyName: 'Jansen',
+          dateOfBirth: '1950-03-14',
+          phone: '+31612345678',
+          address: { postcode: UNMAPPED, houseNumber: 3 },
+        },
+        concern: { codes: ['loneliness'], icpc: 'Z68' },
+        urgency: 'regular',
+        referrer: { name: 'Dr. de Boer', role: 'gp', phone: '0201234567' },
+        consent: {
+          given: true,
+          recordedBy: 'Dr. de Boer',
+          recordedAt: new Date(Date.now() - 60_000).toISOString(),
+          purposes: ['referral_to_welfare_coach', 'share_with_team', 'feedback_to_referrer'],
+        },
+      }),
+    });
+    expect(sent.status).toBe(201);
+    const request = (await sent.json()) as { id: string };
+
+    const entry = await waitFor(
+      'the request in the coordinator queue of the practice municipality',
+      queueEntryFor(() => coordinator('GM9901'), 'GM9901', request.id),
+    );
+    expect(entry).toMatchObject({ municipalityCode: 'GM9901', reason: 'no_neighbourhood_for_address' });
+    await waitFor('the practice sees with_coordinator', async () => {
+      const response = await fetch(`${system.referralsUrl}/v1/referrals/${request.id}`, {
+        headers: { authorization: `Bearer ${gp}` },
+      });
+      return ((await response.json()) as { status: string }).status === 'with_coordinator' ? true : undefined;
+    });
+  });
 });

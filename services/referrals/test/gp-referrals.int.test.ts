@@ -25,7 +25,8 @@ const subject = (teamId: string, referralId: string, token: string) =>
 
 describe('a GP refers a patient to a welfare coach', () => {
   it('when the patient consented, then the referral is taken in and ReferralRequested goes to the router with codes only', async () => {
-    const gp = await referrals.gpToken(undefined, 'GM9901');
+    const practiceId = `gp-${randomUUID()}`;
+    const gp = await referrals.gpToken(practiceId, 'GM9901');
     const body = gpReferral();
     const created = await expectStatus(refer(gp, body), 201);
     const referral = created.json();
@@ -45,6 +46,8 @@ describe('a GP refers a patient to a welfare coach', () => {
     expect(event.data).toEqual({
       requestId: referral.id,
       municipalityCode: 'GM9901',
+      // The practice (an organisation), so networks can queue an unmapped address for its municipality.
+      partnerId: practiceId,
       postcode: '9901AB',
       houseNumber: 3,
       ageBand: '67_and_over',

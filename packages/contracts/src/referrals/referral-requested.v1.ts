@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgeBand, ConcernCode, EventPostcode, HouseNumber, MunicipalityCode, Urgency } from '../codes.ts';
 import { defineEvent } from '../events.ts';
+import { PartnerId } from '../organisations.ts';
 import { topics } from '../topics.ts';
 
 /**
@@ -21,6 +22,10 @@ export const ReferralRequestedV1 = defineEvent({
   schema: z.strictObject({
     requestId: z.uuid(),
     municipalityCode: MunicipalityCode.optional(),
+    partnerId: PartnerId.optional().describe(
+      "The referring practice (its tokens' `org` claim); networks queues an address the map does not know for the " +
+        'municipality the practice is registered for. Added later: absent in older events.',
+    ),
     postcode: EventPostcode,
     houseNumber: HouseNumber,
     ageBand: AgeBand,

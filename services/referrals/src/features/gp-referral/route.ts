@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GpReferralRequest, GpReferralView } from '@vangnet/contracts/http/referrals';
-import { scopes } from '@vangnet/contracts/organisations';
+import { PartnerId, scopes } from '@vangnet/contracts/organisations';
 import { ReferralRequestedV1 } from '@vangnet/contracts/referrals';
 import { appendToOutbox } from '@vangnet/db/outbox';
 import { outboxMessage } from '@vangnet/messaging/outbox';
@@ -133,6 +133,10 @@ export const gpReferralRoutes: FastifyPluginAsyncZod<GpReferralDeps> = async (ap
               {
                 requestId: id,
                 ...(principal.municipalityCode ? { municipalityCode: principal.municipalityCode } : {}),
+                // A claim networks could not register anyway stays out rather than fail the request.
+                ...(PartnerId.safeParse(principal.organisationId).success
+                  ? { partnerId: principal.organisationId }
+                  : {}),
                 postcode: body.patient.address.postcode,
                 houseNumber: body.patient.address.houseNumber,
                 ageBand,
