@@ -69,7 +69,8 @@ const countRows = async (table: 'signal' | 'outbox') =>
 describe('POST /v1/signals', () => {
   it('when a landlord posts a valid rent signal, then it is stored with its subject and opens a case with one thin CaseOpened before the 201', async () => {
     const signal = validSignal();
-    const response = await post(signal, await landlordToken());
+    const partnerId = `landlord-${randomUUID()}`;
+    const response = await post(signal, await landlordToken(partnerId));
 
     expect(response.statusCode).toBe(201);
     const body = response.json();
@@ -100,6 +101,8 @@ describe('POST /v1/signals', () => {
     expect(rows[0].payload).toEqual({
       caseId: body.caseId,
       firstSignalId: body.id,
+      // The sender (an organisation), so networks can queue an unmapped address for its municipality.
+      partnerId,
       signalKind: 'rent',
       urgency: 'regular',
       postcode,
