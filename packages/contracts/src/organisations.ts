@@ -35,4 +35,6 @@ export const scopes = {
   referralsRead: 'referrals:read',
   referralsWrite: 'referrals:write',
   networksAdmin: 'networks:admin',
+  /** Read a municipality's teams and counts (the workspace's transfer list, capacity and neighbourhood view). */
+  networksRead: 'networks:read',
 } as const;

@@ -15,6 +15,7 @@ import { manageAreasRoute } from './features/manage-areas/route.ts';
 import { managePartnersRoute } from './features/manage-partners/route.ts';
 import { manageRulesRoute } from './features/manage-rules/route.ts';
 import { manageTeamsRoute } from './features/manage-teams/route.ts';
+import { municipalityOverviewRoute } from './features/municipality-overview/route.ts';
 import { publicHolidaysRoute } from './features/public-holidays/route.ts';
 import { simulateRoutingRoute } from './features/simulate-routing/route.ts';
 import { routerHandlers } from './integration/consumers.ts';
@@ -56,5 +57,6 @@ export async function buildApp(config: NetworksConfig, logger?: Logger) {
   await app.register(coordinatorQueueRoute, { prisma, eventSource });
   await app.register(importPostcodesRoute, { prisma });
   await app.register(publicHolidaysRoute, { prisma });
+  await app.register(municipalityOverviewRoute, { prisma });
   return Object.assign(app, { prisma, eventSource });
 }

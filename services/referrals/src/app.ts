@@ -13,6 +13,7 @@ import { referralsErrors } from './errors.ts';
 import { DeadlineTimer } from './features/deadlines/timer.ts';
 import { gpReferralRoutes } from './features/gp-referral/route.ts';
 import { referralActionRoutes } from './features/referral-actions/route.ts';
+import { referralCountsRoute } from './features/referral-counts/route.ts';
 import { RetentionJob } from './features/retention/job.ts';
 import { teamInboxRoutes } from './features/team-inbox/route.ts';
 import { webhookHandlers } from './features/webhooks/consumer.ts';
@@ -70,6 +71,7 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger, options
     ],
   });
   await app.register(teamInboxRoutes, { prisma, clock });
+  await app.register(referralCountsRoute, { prisma });
   await app.register(referralActionRoutes, { prisma, clock, eventSource });
   await app.register(gpReferralRoutes, { prisma, clock, eventSource });
   const deadlines = new DeadlineTimer({
