@@ -22,6 +22,14 @@ export const demoTeam = {
   postcodeArea: '9901',
 } as const;
 
+export const demoTeamZuid = {
+  id: '0b6c1f52-3f0e-4a51-9a55-000000000002',
+  name: 'Buurtteam Zeedorp-Zuid',
+  postcodeArea: '9902',
+} as const;
+
+export const demoCoaches = { id: '0b6c1f52-3f0e-4a51-9a55-000000000003', name: 'Welzijnscoaches Zeedorp' } as const;
+
 const daysBefore = (today: Date, days: number) =>
   new Date(today.getTime() - days * 86_400_000).toISOString().slice(0, 10);
 

@@ -6,10 +6,12 @@
  * the data for next time.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { startDevOidcProvider } from '@vangnet/platform/dev-oidc';
 import { demoMunicipality, demoPartners, demoRentSignal, demoTeam, loadDemoData } from './demo-data.ts';
-import { devIssuer } from './dev-issuer.ts';
+import { demoUsers, devIssuer } from './dev-issuer.ts';
 import {
   devStackOptions,
   prepareServiceDatabases,
@@ -21,6 +23,10 @@ import {
 import { waitUntil } from './process.ts';
 
 const ports: Record<ServiceName, number> = { signals: 3001, networks: 3002, referrals: 3003 };
+const workspacePort = 3004;
+const loginPort = 3009;
+// localhost, not 127.0.0.1: browsers keep Secure cookies from http://localhost only.
+const workspaceUrl = `http://localhost:${workspacePort}`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main() {
@@ -29,8 +35,19 @@ async function main() {
   const databases = await prepareServiceDatabases(stack.postgresServerUrl);
   await loadDemoData(databases.networks);
   const { issuer, jwksUrl } = await devIssuer();
+  // A secret per start: the workspace and the login provider are both started here.
+  const workspaceClient = { clientId: 'vangnet-workspace', clientSecret: randomBytes(24).toString('base64url') };
+  const login = await startDevOidcProvider(
+    {
+      issuer,
+      users: demoUsers,
+      clients: [{ ...workspaceClient, redirectUris: [`${workspaceUrl}/auth/callback`] }],
+      accessTokenTtl: 8 * 3600,
+    },
+    { port: loginPort },
+  );
 
-  const children = new Map<ServiceName, ChildProcess>();
+  const children = new Map<string, ChildProcess>();
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
@@ -52,46 +69,64 @@ async function main() {
     } else {
       say('PostgreSQL and Kafka were running before (pnpm infra:up) and keep running; pnpm infra:down stops them.');
     }
+    await login.close();
     process.exit(code);
   };
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
-  for (const service of serviceNames) {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'services', service, 'src', 'server.ts')], {
+  const startChild = (name: string, script: string, env: Record<string, string>) => {
+    const child = spawn(process.execPath, [script], {
       env: {
         ...process.env,
         NODE_ENV: 'development',
         HOST: '127.0.0.1',
-        PORT: String(ports[service]),
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-        DATABASE_URL: databases[service],
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        AUTH_JWKS_URL: jwksUrl,
-        AUTH_ISSUER: issuer.issuer,
+        ...env,
       },
       // Ctrl-C reaches the services through us, once, in order.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => say(`[${service}] ${line}`));
+      if (stream) createInterface({ input: stream }).on('line', (line) => say(`[${name}] ${line}`));
     }
     child.once('exit', (code) => {
       if (!stopping) {
-        say(`${service} stopped unexpectedly (exit ${code}); stopping everything`);
+        say(`${name} stopped unexpectedly (exit ${code}); stopping everything`);
         void stopAll(1);
       }
     });
-    children.set(service, child);
-  }
+    children.set(name, child);
+  };
 
+  for (const service of serviceNames) {
+    startChild(service, path.join(repoRoot, 'services', service, 'src', 'server.ts'), {
+      PORT: String(ports[service]),
+      DATABASE_URL: databases[service],
+      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      AUTH_JWKS_URL: jwksUrl,
+      AUTH_ISSUER: issuer.issuer,
+    });
+  }
+  startChild('workspace', path.join(repoRoot, 'services', 'workspace', 'src', 'server.ts'), {
+    PORT: String(workspacePort),
+    PUBLIC_URL: workspaceUrl,
+    OIDC_ISSUER: login.url,
+    OIDC_CLIENT_ID: workspaceClient.clientId,
+    OIDC_CLIENT_SECRET: workspaceClient.clientSecret,
+    OIDC_ALLOW_HTTP: 'true',
+    SIGNALS_URL: `http://127.0.0.1:${ports.signals}`,
+    NETWORKS_URL: `http://127.0.0.1:${ports.networks}`,
+    REFERRALS_URL: `http://127.0.0.1:${ports.referrals}`,
+  });
+
+  const health = Object.entries({ ...ports, workspace: workspacePort });
   await Promise.all(
-    serviceNames.map((service) =>
+    health.map(([name, port]) =>
       waitUntil(
-        `${service} on port ${ports[service]}`,
-        async () =>
-          (await fetch(`http://127.0.0.1:${ports[service]}/health/ready`).catch(() => undefined))?.ok ?? false,
+        `${name} on port ${port}`,
+        async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.ok ?? false,
         60_000,
       ),
     ),
@@ -120,6 +155,7 @@ async function main() {
   );
   say('');
   for (const service of serviceNames) say(`${service.padEnd(10)} http://127.0.0.1:${ports[service]}`);
+  say(`${'workspace'.padEnd(10)} ${workspaceUrl}`);
   say(`
 Demo: municipality ${demoMunicipality.name} (${demoMunicipality.code}); ${team.name} covers postcode area ${team.postcodeArea}.
 OpenAPI: http://127.0.0.1:3001/v1/openapi.json (and 3002, 3003). Tokens: pnpm -s token --help
@@ -140,6 +176,12 @@ and accept it (the team token may act; use the referral's id from the list):
 
 curl -s -X POST http://127.0.0.1:3003/v1/teams/${team.id}/referrals/<referral id>/accept \\
   -H 'Authorization: Bearer ${teamToken}'
+
+Workspace (the web application for teams and coordinators): ${workspaceUrl}
+Log in on the development login page (${login.url}) as one of the demo users, no password:
+${demoUsers.map((user) => `  ${user.name.padEnd(14)} ${user.description}`).join('\n')}
+Send the signal above, then log in as ${demoUsers[0]?.name} to accept it, record contact and close it;
+as ${demoUsers.at(-1)?.name} for the coordinator queue and the neighbourhood charts.
 
 Ctrl-C stops everything; the data stays in .data/ for the next pnpm start.`);
 }

@@ -220,4 +220,47 @@ describe('workspace in the browser', () => {
     await expectAccessible(page, 'buurten');
     await page.context().close();
   });
+
+  it('when a logged-in browser posts an action without the CSRF token, or a code is exchanged with the wrong PKCE verifier, then both are refused', async () => {
+    const page = await logIn(`Medewerker ${teams.zuid.name}`);
+    const forged = await page.context().request.post(`${workspaceUrl}/logout`, { form: { _csrf: 'not-the-token' } });
+    expect(forged.status()).toBe(403);
+    // The session survived the forged post: the page still shows the logged-in user.
+    await page.reload();
+    await page.getByRole('button', { name: 'Uitloggen' }).waitFor();
+    await page.context().close();
+
+    const redirectUri = `${workspaceUrl}/auth/callback`;
+    const authorize = await fetch(`${oidc.url}/authorize`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: 'workspace',
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        user: 'zuid',
+      }),
+    });
+    const code = new URL(authorize.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const token = await fetch(`${oidc.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        client_id: 'workspace',
+        client_secret: 'e2e-secret',
+        code_verifier: 'a-verifier-that-does-not-match-the-challenge-at-all',
+      }),
+    });
+    expect({ status: token.status, body: await token.json() }).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant' },
+    });
+  });
 });

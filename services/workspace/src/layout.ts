@@ -10,7 +10,7 @@ export interface PageOptions {
 }
 
 const navItem = (href: string, label: string, current: boolean) =>
-  html`<li class="utrecht-link-list__item"><a class="utrecht-link utrecht-link--html-a" href="${href}"${
+  html`<li class="ws-nav__item"><a class="utrecht-link utrecht-link--html-a" href="${href}"${
     current ? html` aria-current="page"` : ''
   }>${label}</a></li>`;
 
@@ -22,7 +22,7 @@ function navigation(session: Session, current: PageOptions['current']) {
           navItem('/buurten', 'Buurten', current === 'neighbourhoods'),
         ]
       : [navItem('/inbox', 'Inbox', current === 'inbox')];
-  return html`<nav aria-label="Hoofdmenu" class="ws-nav"><ul class="utrecht-link-list utrecht-link-list--html-ul ws-nav__list">${items}</ul>
+  return html`<nav aria-label="Hoofdmenu" class="ws-nav"><ul class="ws-nav__list">${items}</ul>
 <form method="post" action="/logout" class="ws-nav__logout"><input type="hidden" name="_csrf" value="${session.csrf}">
 <span class="utrecht-paragraph ws-nav__user">${session.user.name}</span>
 <button type="submit" class="utrecht-button utrecht-button--subtle">Uitloggen</button></form></nav>`;

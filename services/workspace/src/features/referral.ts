@@ -234,6 +234,6 @@ ${
 }
 ${heading2('Geschiedenis', 'geschiedenis')}
 <table class="utrecht-table ws-table"><caption class="utrecht-table__caption">Geschiedenis</caption>
-<thead class="utrecht-table__header"><tr class="utrecht-table__row"><th scope="col" class="utrecht-table__header-cell">Moment</th><th scope="col" class="utrecht-table__header-cell">Gebeurtenis</th><th scope="col" class="utrecht-table__header-cell">Nieuwe status</th><th scope="col" class="utrecht-table__header-cell">Reden of resultaat</th><th scope="col" class="utrecht-table__header-cell">Door</th></tr></thead>
+<thead class="utrecht-table__header"><tr class="utrecht-table__row"><th scope="col" class="utrecht-table__header-cell">Moment</th><th scope="col" class="utrecht-table__header-cell">Gebeurtenis</th><th scope="col" class="utrecht-table__header-cell">Nieuwe status</th><th scope="col" class="utrecht-table__header-cell">Code (reden, resultaat of regel)</th><th scope="col" class="utrecht-table__header-cell">Door</th></tr></thead>
 <tbody class="utrecht-table__body">${history}</tbody></table>`;
 }
