@@ -28,6 +28,7 @@ let system: System;
 let oidc: DevOidcProvider;
 let workspace: Awaited<ReturnType<typeof buildWorkspace>>;
 let workspaceUrl: string;
+let networksUrl: string;
 let browser: Browser;
 let teams: Record<'noord' | 'zuid' | 'full', Awaited<ReturnType<System['createTeam']>>>;
 
@@ -43,7 +44,7 @@ const teamUser = (id: string, team: { id: string; name: string }): DemoUser => (
 
 beforeAll(async () => {
   system = await startSystem(testInfrastructure());
-  const networksUrl = await system.networks.listen({ port: 0, host: '127.0.0.1' });
+  networksUrl = await system.networks.listen({ port: 0, host: '127.0.0.1' });
   teams = {
     noord: await system.createTeam(),
     zuid: await system.createTeam(),
@@ -216,7 +217,19 @@ describe('workspace in the browser', () => {
     await page.getByRole('heading', { name: 'Nieuwe zaken per signaaltype' }).waitFor();
     // Chart.js drew on the canvas (it sets the canvas size), from counts only.
     await page.locator('#chart-signals[style*="width"]').waitFor({ state: 'attached' });
-    await expect(page.getByRole('rowheader', { name: teams.zuid.name }).count()).resolves.toBeGreaterThan(0);
+    const rowText = (table: string, header: string) =>
+      page.getByRole('table', { name: table }).getByRole('row', { name: header }).innerText();
+    // Noord's case of the first journey was reached (a contact attempt), and Zuid now holds the assigned one.
+    expect(
+      await rowText(
+        'Aandeel zaken van deze maand met een eerste contactpoging',
+        `Buurt ${teams.noord.neighbourhoodCode}`,
+      ),
+    ).toMatch(/\b100\b/);
+    expect((await rowText('Open zaken en capaciteit per team (nu)', teams.zuid.name)).split(/\s+/).slice(-2)).toEqual([
+      '1',
+      '25',
+    ]);
     await expectAccessible(page, 'buurten');
     await page.context().close();
   });
@@ -262,5 +275,36 @@ describe('workspace in the browser', () => {
       status: 400,
       body: { error: 'invalid_grant' },
     });
+  });
+
+  it('when a token of another municipality or a team asks for the counts, then it is refused', async () => {
+    const get = async (url: string, token: string) =>
+      (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).status;
+    const month = new Date().toISOString().slice(0, 7);
+    const elsewhere = await system.issuer.sign({
+      organisationId: 'gemeente-elders',
+      kind: 'coordinator',
+      scopes: ['networks:read', 'referrals:read'],
+      municipalityCode: 'GM9902',
+    });
+    const team = await system.issuer.sign({
+      organisationId: teams.noord.id,
+      kind: 'team',
+      scopes: ['networks:read', 'referrals:read'],
+      municipalityCode: 'GM9901',
+    });
+    const urls = {
+      teams: `${networksUrl}/v1/municipalities/GM9901/teams`,
+      routing: `${networksUrl}/v1/municipalities/GM9901/routing-counts?month=${month}`,
+      referrals: `${system.referralsUrl}/v1/municipalities/GM9901/referral-counts?month=${month}`,
+    };
+    expect({
+      elsewhere: [
+        await get(urls.teams, elsewhere),
+        await get(urls.routing, elsewhere),
+        await get(urls.referrals, elsewhere),
+      ],
+      team: [await get(urls.teams, team), await get(urls.routing, team), await get(urls.referrals, team)],
+    }).toEqual({ elsewhere: [403, 403, 403], team: [200, 403, 403] });
   });
 });
