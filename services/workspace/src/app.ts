@@ -11,6 +11,8 @@ import {
   type ReferralSummary,
   TransferRequest,
 } from '@vangnet/contracts/http/referrals';
+import { calendarMonthPattern } from '@vangnet/platform/months';
+import { amsterdamDate } from '@vangnet/platform/working-days';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { WorkspaceConfig } from './config.ts';
@@ -45,8 +47,8 @@ function loadAssets() {
   ]);
 }
 
-/** Today in Amsterdam as YYYY-MM-DD: deadlines are Dutch calendar days. */
-const amsterdamDay = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(now);
+/** Today in Amsterdam: deadlines are Dutch calendar days. */
+const amsterdamDay = amsterdamDate;
 
 const actionErrors: Record<string, string> = {
   REFERRAL_TRANSITION_NOT_ALLOWED: 'Deze actie kan niet in de huidige status van de verwijzing.',
@@ -439,7 +441,7 @@ ${paragraph('De werkplek voor buurtteams en coördinatoren: verwijzingen en vroe
     const session = await requireSession(request, reply);
     if (!session) return;
     if (session.user.kind !== 'coordinator' || !session.user.municipalityCode) return notFound(reply, session);
-    const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(request.query.maand ?? '')
+    const month = calendarMonthPattern.test(request.query.maand ?? '')
       ? (request.query.maand as string)
       : amsterdamDay(now()).slice(0, 7);
     const code = session.user.municipalityCode;

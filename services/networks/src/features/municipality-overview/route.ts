@@ -2,6 +2,7 @@ import { MunicipalityCode, NeighbourhoodCode, TeamSpecialism } from '@vangnet/co
 import { scopes } from '@vangnet/contracts/organisations';
 import type { FastifyPluginAsyncZod } from '@vangnet/platform/app';
 import { authenticate } from '@vangnet/platform/auth';
+import { amsterdamMonthBounds, calendarMonthPattern } from '@vangnet/platform/months';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db.ts';
 import { assertMunicipality, callerOf } from '../../http/access.ts';
@@ -28,7 +29,7 @@ const TeamList = z.object({
   ),
 });
 
-export const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM');
+const Month = z.string().regex(calendarMonthPattern, 'expected a month as YYYY-MM');
 
 const RoutingCounts = z.object({
   municipalityCode: MunicipalityCode,
@@ -102,9 +103,7 @@ export const municipalityOverviewRoute: FastifyPluginAsyncZod<{ prisma: PrismaCl
     async (request) => {
       const { municipalityCode } = request.params;
       assertMunicipality(callerOf(request), municipalityCode);
-      const [year, month] = request.query.month.split('-').map(Number) as [number, number];
-      const from = new Date(Date.UTC(year, month - 1, 1));
-      const to = new Date(Date.UTC(year, month, 1));
+      const { from, to } = amsterdamMonthBounds(request.query.month);
       const [neighbourhoods, rows] = await Promise.all([
         prisma.neighbourhood.findMany({ where: { municipalityCode }, orderBy: { code: 'asc' } }),
         prisma.$queryRaw<{ neighbourhood_code: string | null; signal_kind: string; count: number }[]>`

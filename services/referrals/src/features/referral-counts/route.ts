@@ -2,11 +2,12 @@ import { MunicipalityCode, NeighbourhoodCode } from '@vangnet/contracts/codes';
 import { scopes } from '@vangnet/contracts/organisations';
 import type { FastifyPluginAsyncZod } from '@vangnet/platform/app';
 import { authenticate, principalOf } from '@vangnet/platform/auth';
+import { amsterdamMonthBounds, calendarMonthPattern } from '@vangnet/platform/months';
 import { DomainError } from '@vangnet/platform/problem';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db.ts';
 
-const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM');
+const Month = z.string().regex(calendarMonthPattern, 'expected a month as YYYY-MM');
 
 const ReferralCounts = z.object({
   municipalityCode: MunicipalityCode,
@@ -49,9 +50,7 @@ export const referralCountsRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient }
       if (principal.kind === 'coordinator' && principal.municipalityCode !== municipalityCode) {
         throw new DomainError('TEAM_NOT_YOURS', 'this municipality is not yours');
       }
-      const [year, month] = request.query.month.split('-').map(Number) as [number, number];
-      const from = new Date(Date.UTC(year, month - 1, 1));
-      const to = new Date(Date.UTC(year, month, 1));
+      const { from, to } = amsterdamMonthBounds(request.query.month);
       const [neighbourhoods, teams] = await Promise.all([
         prisma.$queryRaw<{ neighbourhood_code: string | null; items: number; reached: number; open_now: number }[]>`
           WITH mine AS (
