@@ -240,6 +240,43 @@ describe('workspace in the browser', () => {
     await zuid.context().close();
   });
 
+  it("when a GP refers a patient, then the team sees the patient's details and the coded concern on the referral", async () => {
+    const gp = await system.issuer.sign({ organisationId: 'huisarts-e2e', kind: 'gp', scopes: ['referrals:write'] });
+    const response = await fetch(`${system.referralsUrl}/v1/referrals`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gp}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        patient: {
+          givenName: 'Jan',
+          familyName: 'Jansen',
+          dateOfBirth: '1950-03-14',
+          address: { postcode: teams.zuid.postcode, houseNumber: 3 },
+        },
+        concern: { codes: ['loneliness'], note: 'Weinig contacten sinds de verhuizing.' },
+        urgency: 'urgent',
+        referrer: { name: 'Dr. de Boer', role: 'gp', phone: '0201234567' },
+        consent: {
+          given: true,
+          recordedBy: 'Dr. de Boer',
+          recordedAt: new Date(Date.now() - 3_600_000).toISOString(),
+          purposes: ['referral_to_welfare_coach', 'share_with_team', 'feedback_to_referrer'],
+        },
+      }),
+    });
+    expect(response.status).toBe(201);
+    const request = (await response.json()) as { id: string };
+    const { id } = (await referralIn(teams.zuid.id, request.id)) as unknown as { id: string };
+
+    const page = await logIn(`Medewerker ${teams.zuid.name}`);
+    await page.goto(`${workspaceUrl}/referrals/${id}`);
+    await page.getByRole('heading', { name: 'Patiënt' }).waitFor();
+    for (const text of ['Jan Jansen', 'Eenzaamheid', 'Weinig contacten sinds de verhuizing.', 'Urgent']) {
+      await expect(page.getByText(text).count(), text).resolves.toBeGreaterThan(0);
+    }
+    await expectAccessible(page, 'verwijzing-huisarts');
+    await page.context().close();
+  });
+
   it('when a logged-in browser posts an action without the CSRF token, or a code is exchanged with the wrong PKCE verifier, then both are refused', async () => {
     const page = await logIn(`Medewerker ${teams.zuid.name}`);
     const forged = await page.context().request.post(`${workspaceUrl}/logout`, { form: { _csrf: 'not-the-token' } });

@@ -180,7 +180,21 @@ ${paragraph('De werkplek voor buurtteams en coördinatoren: verwijzingen en vroe
     const wanted = request.query.returnTo ?? '/';
     // Only a path of our own: an open redirect would hand the session to someone else's page.
     const returnTo = wanted.startsWith('/') && !wanted.startsWith('//') ? wanted : '/';
-    const { url, codeVerifier, state, nonce } = await oidc.authorizationUrl();
+    let authorization: Awaited<ReturnType<OidcClient['authorizationUrl']>>;
+    try {
+      authorization = await oidc.authorizationUrl();
+    } catch (error) {
+      request.log.error({ err: error }, 'the OpenID provider cannot be reached');
+      return sendPage(
+        reply,
+        page(
+          { title: 'Inloggen niet mogelijk' },
+          html`${heading1('Inloggen is nu niet mogelijk')}${paragraph('De inlogdienst antwoordt niet. Probeer het over enkele minuten opnieuw.')}`,
+        ),
+        503,
+      );
+    }
+    const { url, codeVerifier, state, nonce } = authorization;
     const login = sessions.startLogin({ codeVerifier, state, nonce, returnTo });
     reply.setCookie(LOGIN_COOKIE, login.id, { ...cookieOptions, path: '/auth', maxAge: 600 });
     return reply.redirect(url.toString(), 303);
@@ -475,6 +489,17 @@ ${paragraph('De werkplek voor buurtteams en coördinatoren: verwijzingen en vroe
   });
 
   app.setNotFoundHandler((request, reply) => notFound(reply, sessionOf(request)));
+  // Never fastify's JSON error with its message: a page in Dutch, the cause in the log only.
+  app.setErrorHandler((error, request, reply) => {
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const text = status === 413 ? 'Het formulier is te groot.' : 'Het verzoek kon niet worden verwerkt.';
+    return sendPage(
+      reply,
+      page({ title: 'Fout', session: sessionOf(request) }, html`${heading1('Er ging iets mis')}${paragraph(text)}`),
+      status >= 400 && status < 600 ? status : 500,
+    );
+  });
 
   return app;
 }

@@ -76,7 +76,7 @@ export function inboxPage(input: {
   ];
   return html`${heading1(`Inbox ${input.teamName}`)}
 ${paragraph('Verwijzingen en vroegsignaalzaken van het team. Crisis staat bovenaan, daarna de dichtstbijzijnde termijn.')}
-<form method="get" action="${input.readOnly ? `/inbox` : '/inbox'}" class="ws-filters" aria-label="Filters">
+<form method="get" action="/inbox" class="ws-filters" aria-label="Filters">
 ${input.readOnly ? html`<input type="hidden" name="team" value="${input.teamId}">` : ''}
 ${select('status', 'Status', statusOptions, input.filters.status ?? 'open')}
 ${select('urgency', 'Urgentie', optionsOf(urgencyLabels), input.filters.urgency, { empty: 'Alle' })}
