@@ -240,7 +240,7 @@ describe('workspace in the browser', () => {
     await zuid.context().close();
   });
 
-  it("when a GP refers a patient, then the team sees the patient's details and the coded concern on the referral", async () => {
+  it("when a GP refers a patient, then the team sees the patient's details and the coded concern, and declines it with a reason", async () => {
     const gp = await system.issuer.sign({ organisationId: 'huisarts-e2e', kind: 'gp', scopes: ['referrals:write'] });
     const response = await fetch(`${system.referralsUrl}/v1/referrals`, {
       method: 'POST',
@@ -274,6 +274,15 @@ describe('workspace in the browser', () => {
       await expect(page.getByText(text).count(), text).resolves.toBeGreaterThan(0);
     }
     await expectAccessible(page, 'verwijzing-huisarts');
+
+    await page.getByLabel('Reden').selectOption('not_our_specialism');
+    await page.getByRole('button', { name: 'Afwijzen' }).click();
+    await page.getByText('De verwijzing is afgewezen; de router zoekt een ander team.').waitFor();
+    const { body } = await system.teamReferrals(teams.zuid.id);
+    expect(body.items.find((referral) => referral.item.id === request.id)).toMatchObject({
+      status: 'declined',
+      declineReason: 'not_our_specialism',
+    });
     await page.context().close();
   });
 
