@@ -286,8 +286,12 @@ describe('workspace in the browser', () => {
     await page.context().close();
   });
 
-  it('when a logged-in browser posts an action without the CSRF token, or a code is exchanged with the wrong PKCE verifier, then both are refused', async () => {
+  it('when a user logs in, then the session cookie is HttpOnly, Secure and SameSite; a post without the CSRF token, or a code is exchanged with the wrong PKCE verifier, then both are refused', async () => {
     const page = await logIn(`Medewerker ${teams.zuid.name}`);
+    const cookies = await page.context().cookies(workspaceUrl);
+    expect(cookies.filter((cookie) => cookie.name === 'vangnet_session')).toEqual([
+      expect.objectContaining({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' }),
+    ]);
     const forged = await page.context().request.post(`${workspaceUrl}/logout`, { form: { _csrf: 'not-the-token' } });
     expect(forged.status()).toBe(403);
     // The session survived the forged post: the page still shows the logged-in user.
