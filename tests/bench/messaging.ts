@@ -26,11 +26,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { defineEvent } from '@vangnet/contracts/events';
-import type { Topic } from '@vangnet/contracts/topics';
 import { EventConsumer, type Inbox, on } from '@vangnet/messaging/consumer';
 import { createKafka, type Kafka, producerOptions } from '@vangnet/messaging/kafka';
-import { type OutboxMessage, outboxMessage } from '@vangnet/messaging/outbox';
+import type { OutboxMessage } from '@vangnet/messaging/outbox';
 import { OutboxRelay } from '@vangnet/messaging/relay';
 import {
   type Distribution,
@@ -47,8 +45,8 @@ import { createTestDatabase } from '@vangnet/testing/database';
 import { startTestInfrastructure } from '@vangnet/testing/infrastructure';
 import pg from 'pg';
 import pino from 'pino';
-import { z } from 'zod';
 import { createSchema, pgInbox } from '../messaging/fixtures/probe.ts';
+import { benchEvent, makeMessages, messageBytes, NOTE_CHARS, toKafkaMessage } from './bench-messages.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const resultsFile = path.join(repoRoot, 'bench', 'results', 'messaging.json');
@@ -74,50 +72,12 @@ const config = {
   partitions: 6,
   /** The relay's default batch, passed explicitly so the baseline sends the same batches. */
   batchSize: 500,
-  /** Size of the free-text field of each event, to get realistic message sizes. */
-  noteChars: 200,
+  noteChars: NOTE_CHARS,
   /** Give up waiting for a phase to drain after this long and report what arrived. */
   drainTimeoutMs: 60_000,
 };
 
-const SOURCE = 'urn:nld:oin:00000000000000000000:systeem:bench';
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'error' }, pino.destination(2));
-
-/** A bench-only event on a bench-only topic; never part of the contracts. */
-function benchEvent(topic: string) {
-  return defineEvent({
-    domain: 'bench',
-    name: 'LoadGenerated',
-    version: 1,
-    topic: topic as Topic,
-    schema: z.strictObject({
-      caseId: z.uuid(),
-      seq: z.number().int().nonnegative(),
-      note: z.string().max(1_000),
-    }),
-    key: (data) => data.caseId,
-  });
-}
-
-type BenchEvent = ReturnType<typeof benchEvent>;
-
-/** Events spread round-robin over the keys, `seq` counting per key. */
-function makeMessages(definition: BenchEvent, caseIds: string[], count: number, seqByKey: Map<string, number>) {
-  const note = 'x'.repeat(config.noteChars);
-  const messages: OutboxMessage[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const caseId = caseIds[i % caseIds.length] as string;
-    const seq = seqByKey.get(caseId) ?? 0;
-    seqByKey.set(caseId, seq + 1);
-    messages.push(outboxMessage(definition, { caseId, seq, note }, { source: SOURCE }));
-  }
-  return messages;
-}
-
-/** The Kafka message the relay makes of an outbox row (see groupByTopic in relay.ts). */
-function toKafkaMessage(message: OutboxMessage) {
-  return { key: message.messageKey, value: JSON.stringify(message.payload), headers: message.headers };
-}
 
 async function insertOutbox(pool: pg.Pool, messages: OutboxMessage[]): Promise<void> {
   for (let start = 0; start < messages.length; start += 2_000) {
@@ -540,18 +500,6 @@ async function rawLatency(ctx: Context, topic: string) {
   }
 }
 
-/** Size of one bench message as the broker stores it: value, and headers with their names. */
-function messageBytes(ctx: Context) {
-  const [sample] = makeMessages(benchEvent('bench.sample'), ctx.caseIds, 1, new Map());
-  if (!sample) throw new Error('no sample message');
-  const kafkaMessage = toKafkaMessage(sample);
-  const headers = Object.entries(kafkaMessage.headers).reduce(
-    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value),
-    0,
-  );
-  return { key: Buffer.byteLength(kafkaMessage.key), value: Buffer.byteLength(kafkaMessage.value), headers };
-}
-
 /**
  * Creates the run's topics and waits until every partition has a leader.
  * Not kafkajs's waitForLeaders: it retries only LEADER_NOT_AVAILABLE, while
@@ -688,7 +636,7 @@ async function run() {
         kafkaBrokers: infrastructure.kafkaBrokers.length,
         note: 'PostgreSQL, the broker and the bench (relay, consumer, writers) share this machine',
       },
-      config: { ...config, messageBytes: messageBytes(ctx) },
+      config: { ...config, messageBytes: messageBytes(ctx.caseIds) },
       throughput: throughputResult,
       consumerCapacity: capacity,
       latency: {
