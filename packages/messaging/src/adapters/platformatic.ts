@@ -67,12 +67,19 @@ class PlatformaticProducer implements PortProducer {
     });
   }
 
-  async send(batch: TopicMessages[]): Promise<void> {
+  /** One send in flight: a later batch never overtakes an earlier one that is being retried. */
+  #inFlight: Promise<unknown> = Promise.resolve();
+
+  send(batch: TopicMessages[]): Promise<void> {
     const messages = batch.flatMap(({ topic, messages }) =>
       messages.map((message) => ({ topic, key: message.key, value: message.value, headers: message.headers })),
     );
-    if (messages.length === 0) return;
-    await this.#producer.send({ messages });
+    if (messages.length === 0) return Promise.resolve();
+    const sent = this.#inFlight.then(async () => {
+      await this.#producer.send({ messages });
+    });
+    this.#inFlight = sent.catch(() => undefined);
+    return sent;
   }
 
   close(): Promise<void> {
