@@ -215,4 +215,58 @@ describe('@platformatic/kafka adapter', () => {
     );
     expect(second.seen.map((message) => decode(message).seq).sort((a, b) => a - b)).toEqual(unresolved);
   });
+
+  it('shares the partitions with a member that joins and takes over those of one that leaves, handling every message', async () => {
+    const topic = await withTopic();
+    const producer = port.producer();
+    open.push(producer);
+    let seq = 0;
+    const produce = async (count: number) => {
+      const messages = Array.from({ length: count }, () => {
+        const key = `household-${seq % 30}`;
+        const value = JSON.stringify({ key, seq, from: 'test' } satisfies Probe);
+        seq += 1;
+        return { key, value, headers: {} };
+      });
+      await producer.send([{ topic, messages }]);
+    };
+    const handled = (members: ReturnType<typeof recordingConsumer>[]) =>
+      new Set(members.flatMap((member) => member.seen.map((message) => decode(message).seq)));
+    const groupId = `test-rebalance-${topic}`;
+
+    const first = recordingConsumer(groupId);
+    await first.start(topic, () => true);
+    await produce(200);
+    await waitFor('the first member handled 200', async () => (handled([first]).size >= 200 ? true : undefined), {
+      timeoutMs: 30_000,
+    });
+
+    const second = recordingConsumer(groupId);
+    await second.start(topic, () => true);
+    await produce(200);
+    await waitFor(
+      'both members handle messages',
+      async () => (second.seen.length > 0 && handled([first, second]).size >= 400 ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
+    const partitionsOf = (member: ReturnType<typeof recordingConsumer>, from: number) =>
+      new Set(member.seen.filter((message) => decode(message).seq >= from).map((message) => message.partition));
+    const secondHas = partitionsOf(second, 200);
+    expect(secondHas.size).toBeGreaterThan(0);
+    expect(secondHas.size).toBeLessThan(6);
+
+    open.splice(open.indexOf(first.consumer), 1);
+    await first.consumer.close();
+    await produce(200);
+    await waitFor(
+      'the second member handled the rest',
+      async () => (handled([first, second]).size >= 600 ? true : undefined),
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    expect(partitionsOf(second, 400).size).toBe(6);
+    expect(handled([first, second]).size).toBe(600);
+    expect([...first.overlaps, ...second.overlaps]).toEqual([]);
+  });
 });
