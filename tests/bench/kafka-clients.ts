@@ -15,10 +15,10 @@
  *   memberKill     a group of two member processes (member.ts), one SIGKILLed
  *                  a third into the stream: time until the survivor rejoined
  *                  and until it applied the dead member's partitions again,
- *                  messages lost, duplicates;
+ *                  messages missing (never applied), duplicates;
  *   brokerRestart  one member; the broker stopped a third into the stream and
  *                  started again, producer and consumer objects kept: time until
- *                  both work again, lost, duplicates.
+ *                  both work again, missing, duplicates.
  *
  * The bench starts its own single KRaft broker with the local stack's
  * startKafka (the same jars and settings the tests' local stack uses), so it
