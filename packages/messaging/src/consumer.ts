@@ -152,6 +152,11 @@ export class EventConsumer<Tx> {
     return this.#options.groupId;
   }
 
+  /** The topics this group reads (its handlers' and their upcasters'). */
+  get topics(): readonly Topic[] {
+    return this.#topics;
+  }
+
   /**
    * For tests on a shared broker only: if this group never committed, it
    * starts at the topics' ends as of this call instead of their beginning.

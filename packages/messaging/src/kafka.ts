@@ -1,5 +1,6 @@
+import type { ConnectionOptions } from 'node:tls';
 import { allTopics, deadLetterTopic, type Topic, topicSettings } from '@vangnet/contracts/topics';
-import { type Admin, Kafka, type LogEntry, logLevel, Partitioners } from 'kafkajs';
+import { type Admin, Kafka, type LogEntry, logLevel, Partitioners, type SASLOptions } from 'kafkajs';
 import type { Log } from './log.ts';
 
 export type { Kafka } from 'kafkajs';
@@ -23,15 +24,33 @@ export const producerOptions = {
 } as const;
 
 /**
+ * How a client proves who it is and checks the brokers: TLS (`true` trusts
+ * the system's CAs; `ca` names the cluster's own, e.g. Strimzi's cluster CA)
+ * and SASL (Strimzi's KafkaUser with SCRAM-SHA-512). Without either, plain
+ * TCP, for development and tests.
+ */
+export interface KafkaSecurity {
+  ssl?: true | Pick<ConnectionOptions, 'ca'>;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
+/**
  * kafkajs 2.2.4 is the Kafka adapter, kept behind this package: it is
  * unmaintained since 2023, so nothing outside `@vangnet/messaging` imports it
  * and a replacement touches one folder.
  */
-export function createKafka(options: { brokers: string[]; clientId: string; logger: Log }): Kafka {
+export function createKafka(options: {
+  brokers: string[];
+  clientId: string;
+  logger: Log;
+  security?: KafkaSecurity;
+}): Kafka {
   const log = options.logger.child({ component: 'kafka' });
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...(options.security?.ssl ? { ssl: options.security.ssl } : {}),
+    ...(options.security?.sasl ? { sasl: options.security.sasl as SASLOptions } : {}),
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
     // Reconnect for about a minute before a call gives up; the caller retries after that.

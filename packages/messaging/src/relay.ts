@@ -53,6 +53,7 @@ export class OutboxRelay {
   #sleep = new WakeableSleep();
   #cleanupTimer: NodeJS.Timeout | undefined;
   #published = 0;
+  #publishedListeners: ((count: number) => void)[] = [];
 
   constructor(options: RelayOptions) {
     this.#options = {
@@ -68,6 +69,11 @@ export class OutboxRelay {
   /** Events published since start; for metrics and tests. */
   get published(): number {
     return this.#published;
+  }
+
+  /** Called with the count of every batch once it is published and marked sent. */
+  onPublished(listener: (count: number) => void): void {
+    this.#publishedListeners.push(listener);
   }
 
   async start(): Promise<void> {
@@ -197,6 +203,7 @@ export class OutboxRelay {
       }
       await client.query('COMMIT');
       this.#published += publishable.length;
+      for (const listener of this.#publishedListeners) listener(publishable.length);
       return publishable.length;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

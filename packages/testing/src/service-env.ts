@@ -16,6 +16,7 @@ export function serviceEnv(options: {
   return {
     NODE_ENV: 'test',
     PORT: '0',
+    METRICS_PORT: '0',
     // Quiet by default; TEST_LOG_LEVEL=debug shows what the services do.
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
     DATABASE_URL: options.databaseUrl,

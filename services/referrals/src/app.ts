@@ -2,6 +2,7 @@ import { nlGovSource } from '@vangnet/contracts/envelope';
 import { prismaInbox } from '@vangnet/db/inbox';
 import { EventConsumer } from '@vangnet/messaging/consumer';
 import { createServiceApp } from '@vangnet/platform/app';
+import { kafkaSecurityOf } from '@vangnet/platform/config';
 import { loggerOptions } from '@vangnet/platform/logging';
 import { messagingPlugin } from '@vangnet/platform/messaging';
 import { createPool, postgresPlugin } from '@vangnet/platform/postgres';
@@ -36,6 +37,7 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger, options
     description: 'Team inboxes: referrals routed to a team, their lifecycle and the feedback to every sender.',
     logger: logger ?? pino(loggerOptions('referrals', config.LOG_LEVEL)),
     auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks: new URL(config.AUTH_JWKS_URL) },
+    metrics: { port: config.METRICS_PORT, host: config.HOST, token: config.METRICS_TOKEN },
     domainErrors: referralsErrors,
   });
   const pool = createPool(config.DATABASE_URL);
@@ -43,6 +45,7 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger, options
   await app.register(postgresPlugin, { pool, client: prisma });
   await app.register(messagingPlugin, {
     brokers: config.KAFKA_BROKERS,
+    security: kafkaSecurityOf(config),
     clientId: config.KAFKA_CLIENT_ID ?? 'vangnet-referrals',
     relay: true,
     newGroupsStartAt: config.KAFKA_NEW_GROUPS_START,

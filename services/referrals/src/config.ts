@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const ReferralsConfig = z.object({
   ...commonConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3003),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9463),
   /** How often the deadline timer looks for referrals to expire or escalate (the timers themselves are rows). */
   DEADLINE_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Webhooks to this machine over plain http, and to local or private addresses (development and tests only). */

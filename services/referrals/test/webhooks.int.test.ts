@@ -209,7 +209,8 @@ describe('webhook subscriptions', () => {
         '/v1/webhook-deliveries/{id}/redeliver',
       ]),
     );
-    const metrics = (await referrals.app.inject({ method: 'GET', url: '/metrics' })).body;
+    // The registry /metrics serves on its own port (that listener is tested in tests/e2e/metrics.test.ts).
+    const metrics = await referrals.app.metrics.metrics();
     expect(metrics).toContain('# TYPE webhook_deliveries gauge');
     expect(metrics).toContain('# TYPE webhook_attempts_total counter');
   });

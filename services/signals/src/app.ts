@@ -2,6 +2,7 @@ import { nlGovSource } from '@vangnet/contracts/envelope';
 import { prismaInbox } from '@vangnet/db/inbox';
 import { EventConsumer } from '@vangnet/messaging/consumer';
 import { createServiceApp } from '@vangnet/platform/app';
+import { kafkaSecurityOf } from '@vangnet/platform/config';
 import { loggerOptions } from '@vangnet/platform/logging';
 import { messagingPlugin } from '@vangnet/platform/messaging';
 import { createPool, postgresPlugin } from '@vangnet/platform/postgres';
@@ -30,6 +31,7 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
     description: 'Early-warning signals from landlords, utilities, health insurers and schools.',
     logger: logger ?? pino(loggerOptions('signals', config.LOG_LEVEL)),
     auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks: new URL(config.AUTH_JWKS_URL) },
+    metrics: { port: config.METRICS_PORT, host: config.HOST, token: config.METRICS_TOKEN },
     domainErrors: signalsErrors,
   });
   const pool = createPool(config.DATABASE_URL);
@@ -38,6 +40,7 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
   const eventSource = nlGovSource(config.ORGANISATION_OIN, 'vangnet-signals');
   await app.register(messagingPlugin, {
     brokers: config.KAFKA_BROKERS,
+    security: kafkaSecurityOf(config),
     clientId: config.KAFKA_CLIENT_ID ?? 'vangnet-signals',
     relay: true,
     newGroupsStartAt: config.KAFKA_NEW_GROUPS_START,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const SignalsConfig = z.object({
   ...commonConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9461),
   /**
    * The municipality's threshold in euros: arrears under it are closed as
    * `unjustified` and never reach a team. 75 is the median in practice; each

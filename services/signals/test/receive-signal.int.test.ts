@@ -285,7 +285,42 @@ describe('service endpoints', () => {
     const response = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(response.json()).toEqual({
       status: 'up',
-      checks: { database: { status: 'up' }, kafka: { status: 'up' } },
+      checks: { database: { status: 'up', critical: true }, kafka: { status: 'up', critical: false } },
     });
+  });
+
+  it('stays ready and takes signals into the outbox while no broker answers', async () => {
+    const env = {
+      ...serviceEnv({ infrastructure: testInfrastructure(), databaseUrl: database.url, issuer }),
+      // Port 1: nothing listens there, every connection is refused.
+      KAFKA_BROKERS: '127.0.0.1:1',
+      // A new group's start is looked up at the broker before the app is ready; not here.
+      KAFKA_NEW_GROUPS_START: 'earliest',
+    };
+    const offline = await buildApp(loadConfig(env));
+    try {
+      await offline.ready();
+      const ready = await offline.inject({ method: 'GET', url: '/health/ready' });
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json()).toEqual({
+        status: 'up',
+        checks: { database: { status: 'up', critical: true }, kafka: { status: 'down', critical: false } },
+      });
+      const signal = validSignal();
+      const response = await offline.inject({
+        method: 'POST',
+        url: '/v1/signals',
+        headers: { authorization: `Bearer ${await landlordToken()}` },
+        payload: signal,
+      });
+      expect(response.statusCode).toBe(201);
+      const { rows } = await offline.pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND message_key = $1',
+        [response.json().caseId],
+      );
+      expect(rows[0]?.n).toBe(1);
+    } finally {
+      await offline.close();
+    }
   });
 });

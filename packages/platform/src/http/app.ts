@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type AuthOptions, authPlugin } from '../auth/auth.ts';
 import { healthPlugin } from './health.ts';
-import { metricsPlugin } from './metrics.ts';
+import { type MetricsOptions, metricsPlugin } from './metrics.ts';
 import { type DomainErrorTable, registerProblemHandlers, zodValidatorCompiler } from './problem.ts';
 import { registerRequestTracing } from './tracing.ts';
 
@@ -30,6 +30,8 @@ export interface ServiceAppOptions {
   domainErrors?: DomainErrorTable;
   /** Largest request body in bytes. */
   bodyLimit?: number;
+  /** Where /metrics listens (a port of its own) and the token it may ask. */
+  metrics: Omit<MetricsOptions, 'service'>;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   });
   await app.register(authPlugin, options.auth);
   await app.register(healthPlugin);
-  await app.register(metricsPlugin, { service: options.service });
+  await app.register(metricsPlugin, { service: options.service, ...options.metrics });
 
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
