@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Parser } from '@asyncapi/parser';
 import { describe, expect, it } from 'vitest';
 import { asyncApiJson, buildAsyncApiDocument, messageId } from './asyncapi.ts';
+import { EVENT_SCHEMAS_URL } from './envelope.ts';
 import { eventRegistry } from './registry.ts';
 import { allTopics } from './topics.ts';
 import { asyncApiPath } from './write-asyncapi.ts';
@@ -33,6 +34,21 @@ describe('the AsyncAPI document', () => {
       const headers = document.components.messages[messageId(definition)]?.headers.allOf;
       expect(headers?.[1]?.properties?.ce_type?.const).toBe(definition.type);
     }
+  });
+
+  it("is where every event's dataschema points: the payload schema of that type and version", () => {
+    const document = buildAsyncApiDocument() as { components: { schemas: Record<string, unknown> } };
+    const types = new Set<string>();
+    for (const definition of eventRegistry) {
+      const [url, pointer] = definition.dataschema.split('#');
+      expect(url).toBe(EVENT_SCHEMAS_URL);
+      const name = pointer?.replace(/^\/components\/schemas\//, '') ?? '';
+      expect(pointer, definition.type).toBe(`/components/schemas/${name}`);
+      expect(document.components.schemas[name], definition.type).toEqual(expect.objectContaining({ type: 'object' }));
+      types.add(definition.dataschema);
+    }
+    // One schema per version: no two types share one.
+    expect(types.size).toBe(eventRegistry.length);
   });
 
   it('is committed as generated (docs/asyncapi.json)', () => {

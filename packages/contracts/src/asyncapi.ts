@@ -29,7 +29,7 @@ function channelId(topic: Topic): string {
 }
 
 /** `RoutingDecidedV2`: unique per CloudEvents type, usable as an AsyncAPI component key. */
-export const messageId = (definition: AnyEventDefinition): string => `${definition.name}V${definition.version}`;
+export const messageId = (definition: AnyEventDefinition): string => definition.schemaName;
 
 type JsonSchema = Record<string, unknown>;
 

@@ -5,13 +5,22 @@
  * being allowed to see) the body.
  *
  * `source` follows the NL GOV CloudEvents profile: a URN naming the
- * organisation by its OIN and the system that emitted the event.
+ * organisation by its OIN and the system that emitted the event, and
+ * `dataschema` names the JSON Schema of the event's type and version.
  */
 
 import { z } from 'zod';
 
 export const SPEC_VERSION = '1.0';
 export const CONTENT_TYPE = 'application/json';
+
+/**
+ * Where the AsyncAPI document (docs/asyncapi.json, `pnpm asyncapi`) is
+ * published. Each event's `dataschema` is this URL with a JSON pointer to
+ * its version's payload schema, so it names one schema for good: a new
+ * version gets a new pointer, an old one keeps its own.
+ */
+export const EVENT_SCHEMAS_URL = 'https://vangnet.nl/asyncapi/asyncapi.json';
 
 export interface CloudEventAttributes {
   id: string;
@@ -20,6 +29,8 @@ export interface CloudEventAttributes {
   specversion: typeof SPEC_VERSION;
   time: string;
   datacontenttype: typeof CONTENT_TYPE;
+  /** The JSON Schema of `data` for this type and version (NL GOV profile). */
+  dataschema?: string;
   /** Aggregate id the event is about (never personal data). */
   subject?: string;
   /** W3C trace context of the request that caused the event. */
@@ -46,6 +57,12 @@ export const CloudEventHeaders = z.object({
     .regex(/^nl\.vangnet\.[a-z]+\.[A-Z][A-Za-z]+\.v\d+$/)
     .describe('Event type and version, e.g. nl.vangnet.networks.RoutingDecided.v2'),
   ce_time: z.iso.datetime({ offset: true }).describe('When it happened (RFC 3339)'),
+  ce_dataschema: z
+    .url()
+    .optional()
+    .describe(
+      'The JSON Schema of the data for this type and version: the AsyncAPI document with a pointer to the payload schema. Every event carries it; events published before it was introduced do not',
+    ),
   ce_subject: z
     .string()
     .min(1)
@@ -75,6 +92,7 @@ export function toKafkaHeaders(attributes: CloudEventAttributes): KafkaHeaders {
     ce_time: attributes.time,
     'content-type': attributes.datacontenttype,
   };
+  if (attributes.dataschema) headers.ce_dataschema = attributes.dataschema;
   if (attributes.subject) headers.ce_subject = attributes.subject;
   if (attributes.traceparent) headers.traceparent = attributes.traceparent;
   if (attributes.tracestate) headers.tracestate = attributes.tracestate;
@@ -101,6 +119,7 @@ export function fromKafkaHeaders(headers: Record<string, string | undefined>): C
     specversion: SPEC_VERSION,
     time: headers.ce_time as string,
     datacontenttype: CONTENT_TYPE,
+    ...(headers.ce_dataschema ? { dataschema: headers.ce_dataschema } : {}),
     ...(headers.ce_subject ? { subject: headers.ce_subject } : {}),
     ...(headers.traceparent ? { traceparent: headers.traceparent } : {}),
     ...(headers.tracestate ? { tracestate: headers.tracestate } : {}),

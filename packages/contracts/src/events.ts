@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { EVENT_SCHEMAS_URL } from './envelope.ts';
 import type { Topic } from './topics.ts';
 
 /**
@@ -18,6 +19,10 @@ export interface EventDefinition<Name extends string, Schema extends z.ZodType> 
   readonly type: string;
   readonly topic: Topic;
   readonly schema: Schema;
+  /** `RoutingDecidedV2`: the key of its payload schema in the AsyncAPI document. */
+  readonly schemaName: string;
+  /** CloudEvents `dataschema`: that payload schema in the published AsyncAPI document. */
+  readonly dataschema: string;
   /**
    * Kafka message key: the aggregate whose order matters. Keys must never
    * hold personal data (they show up in broker tooling and logs).
@@ -45,6 +50,8 @@ export function defineEvent<Name extends string, Schema extends z.ZodType>(defin
     type: `nl.vangnet.${definition.domain}.${definition.name}.v${definition.version}`,
     topic: definition.topic,
     schema: definition.schema,
+    schemaName: `${definition.name}V${definition.version}`,
+    dataschema: `${EVENT_SCHEMAS_URL}#/components/schemas/${definition.name}V${definition.version}`,
     key: definition.key,
     ...(definition.summary ? { summary: definition.summary } : {}),
   });

@@ -45,6 +45,7 @@ export function outboxMessage<D extends EventDefinition<string, z.ZodType>>(
       specversion: SPEC_VERSION,
       time: (context.time ?? new Date()).toISOString(),
       datacontenttype: CONTENT_TYPE,
+      dataschema: definition.dataschema,
       subject: key,
       ...(context.traceparent ? { traceparent: context.traceparent } : {}),
       ...(context.tracestate ? { tracestate: context.tracestate } : {}),

@@ -247,6 +247,7 @@ describe('webhook delivery', () => {
       subject: data.item.id,
       time: expect.any(String),
       datacontenttype: 'application/json',
+      dataschema: 'https://vangnet.nl/asyncapi/asyncapi.json#/components/schemas/RoutingDecidedV2',
       data,
     });
     const [delivery] = await deliveriesOf(chosen.token, chosen.subscription.id);

@@ -96,6 +96,7 @@ describe('POST /v1/signals', () => {
       ce_type: 'nl.vangnet.signals.CaseOpened.v1',
       ce_specversion: '1.0',
       ce_source: 'urn:nld:oin:00000000000000000000:systeem:vangnet-signals',
+      ce_dataschema: 'https://vangnet.nl/asyncapi/asyncapi.json#/components/schemas/CaseOpenedV1',
     });
     // Thin event: no name, birth date, e-mail, reference, house number addition or exact amount.
     expect(rows[0].payload).toEqual({
