@@ -22,5 +22,9 @@ export const referralsErrors = {
   WEBHOOK_SUBSCRIPTION_NOT_FOUND: { status: 404, title: 'No such webhook subscription' },
   WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, title: 'No such webhook delivery' },
   WEBHOOK_SUBSCRIPTION_LIMIT: { status: 409, title: 'Too many webhook subscriptions' },
+  WEBHOOK_SUBSCRIPTION_RETIRED: {
+    status: 409,
+    title: 'The webhook subscription is retired (its endpoint answered 410 Gone)',
+  },
   WEBHOOK_EVENT_NOT_AVAILABLE: { status: 400, title: 'Your organisation does not receive this webhook event' },
 } satisfies DomainErrorTable;

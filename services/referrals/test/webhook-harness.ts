@@ -136,6 +136,8 @@ export async function publishRoutingDecided(
 export interface Received {
   headers: IncomingHttpHeaders;
   body: string;
+  /** Date.now() when the request arrived. */
+  receivedAt: number;
   /** The receiver's own check of the Standard Webhooks signature. */
   verified: boolean;
 }
@@ -162,21 +164,37 @@ export function verifyStandardWebhook(secret: string, headers: IncomingHttpHeade
   });
 }
 
+/** What the receiver answers one request: a status and its headers. */
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+}
+
 /**
  * A team's system on 127.0.0.1: records every request, verifies it with
- * the secret once known, and answers 500 to the first `failFirst` requests.
+ * the secret once known, and answers 500 to the first `failFirst` requests,
+ * or the given `answers` in turn; 204 after that.
  */
-export async function startReceiver(options: { failFirst?: number } = {}) {
+export async function startReceiver(options: { failFirst?: number; answers?: Answer[] } = {}) {
   const received: Received[] = [];
   let secret = '';
   let failuresLeft = options.failFirst ?? 0;
+  const answers = [...(options.answers ?? [])];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ headers: request.headers, body, verified: verifyStandardWebhook(secret, request.headers, body) });
-      if (failuresLeft > 0) {
+      received.push({
+        headers: request.headers,
+        body,
+        receivedAt: Date.now(),
+        verified: verifyStandardWebhook(secret, request.headers, body),
+      });
+      const answer = answers.shift();
+      if (answer) {
+        response.writeHead(answer.status, answer.headers).end();
+      } else if (failuresLeft > 0) {
         failuresLeft -= 1;
         response.writeHead(500, { 'content-type': 'text/plain' }).end(`temporarily down ${'x'.repeat(1_000)}`);
       } else {

@@ -3,7 +3,13 @@ import { waitFor } from '@vangnet/testing/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookDispatcher } from '../src/features/webhooks/dispatcher.ts';
 import { httpSender } from '../src/features/webhooks/sender.ts';
-import { publishRoutingDecided, type Referrals, startReceiver, startReferrals } from './webhook-harness.ts';
+import {
+  type Answer,
+  publishRoutingDecided,
+  type Referrals,
+  startReceiver,
+  startReferrals,
+} from './webhook-harness.ts';
 
 let referrals: Referrals;
 const receivers: Awaited<ReturnType<typeof startReceiver>>[] = [];
@@ -17,15 +23,17 @@ afterAll(async () => {
   await Promise.all(receivers.map((receiver) => receiver.close()));
 });
 
-async function receiver(options: { failFirst?: number } = {}) {
+async function receiver(options: { failFirst?: number; answers?: Answer[] } = {}) {
   const started = await startReceiver(options);
   receivers.push(started);
   return started;
 }
 
 /** A team with a subscription to its own receiver. */
-async function subscribedTeam(options: { failFirst?: number; eventTypes?: string[] } = {}) {
-  const teamId = randomUUID();
+async function subscribedTeam(
+  options: { failFirst?: number; answers?: Answer[]; eventTypes?: string[]; teamId?: string } = {},
+) {
+  const teamId = options.teamId ?? randomUUID();
   const token = await referrals.token('team', teamId);
   const endpoint = await receiver(options);
   const response = await referrals.subscribe(token, {
@@ -118,6 +126,9 @@ describe('webhook subscriptions', () => {
       url: 'https://crm.team.example/hooks',
       eventTypes: ['RoutingDecided', 'ReferralAccepted'],
       createdAt: expect.any(String),
+      status: 'active',
+      retiredAt: null,
+      retiredStatusCode: null,
       secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{43}=$/),
     });
 
@@ -573,6 +584,66 @@ describe('webhook delivery', () => {
     ]);
     // The receiver's answer is not read or kept: the status code is enough.
     expect(delivered.attempts.every((attempt) => attempt.responseSnippet === null)).toBe(true);
+  });
+
+  it('when the receiver answers 410 Gone, then the subscription is retired, shows it, and gets nothing more', async () => {
+    const gone = await subscribedTeam({ answers: [{ status: 410 }] });
+    // The same team's second endpoint: once it has an event, the retired one would have had it too.
+    const other = await subscribedTeam({ teamId: gone.teamId });
+    await publishRoutingDecided(referrals, { teamId: gone.teamId });
+    const failed = await waitFor(
+      'the delivery fails on the 410',
+      async () => {
+        const [delivery] = await deliveriesOf(gone.token, gone.subscription.id);
+        return delivery?.status === 'failed' ? delivery : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(failed).toMatchObject({ attemptCount: 1, lastStatusCode: 410, nextAttemptAt: null });
+
+    const shown = await referrals.request('GET', `/v1/webhook-subscriptions/${gone.subscription.id}`, gone.token);
+    expect(shown.json()).toMatchObject({ status: 'retired', retiredStatusCode: 410, retiredAt: expect.any(String) });
+    const listed = await referrals.request('GET', '/v1/webhook-subscriptions', gone.token);
+    expect(
+      listed
+        .json()
+        .items.map((item: { id: string; status: string }) => [item.id, item.status])
+        .sort(),
+    ).toEqual(
+      [
+        [gone.subscription.id, 'retired'],
+        [other.subscription.id, 'active'],
+      ].sort(),
+    );
+
+    const next = await publishRoutingDecided(referrals, { teamId: gone.teamId });
+    await waitFor('the active endpoint gets the next event', async () =>
+      other.endpoint.received.find((request) => JSON.parse(request.body).id === next.eventId),
+    );
+    expect(gone.endpoint.received).toHaveLength(1);
+    expect((await deliveriesOf(gone.token, gone.subscription.id)).map((delivery) => delivery.id)).toEqual([failed.id]);
+
+    const redeliver = await referrals.request('POST', `/v1/webhook-deliveries/${failed.id}/redeliver`, gone.token);
+    expect(redeliver.statusCode).toBe(409);
+    expect(redeliver.json().code).toBe('WEBHOOK_SUBSCRIPTION_RETIRED');
+    expect(gone.endpoint.received).toHaveLength(1);
+  });
+
+  it('when the receiver answers 429 with Retry-After, then the next attempt waits as long as it asked', async () => {
+    // The harness retries 20-100 ms apart: only the Retry-After can hold the second attempt back 2 s.
+    const team = await subscribedTeam({ answers: [{ status: 429, headers: { 'retry-after': '2' } }] });
+    await publishRoutingDecided(referrals, { teamId: team.teamId });
+    const delivered = await waitFor(
+      'the delivery succeeds on the second attempt',
+      async () => {
+        const [delivery] = await deliveriesOf(team.token, team.subscription.id);
+        return delivery?.status === 'delivered' ? delivery : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(delivered.attempts.map((attempt) => attempt.statusCode)).toEqual([204, 429]);
+    const [first, second] = team.endpoint.received;
+    expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(2_000);
   });
 
   it('when the owner asks for a redelivery, then the receiver gets the event again; another team cannot ask', async () => {

@@ -69,6 +69,60 @@ describe('what follows an attempt', () => {
     ).toEqual({ status: 'pending', nextAttemptAt: retryUntil });
   });
 
+  it('when the receiver answered 410 Gone, then the subscription retires, also at the end of the window', () => {
+    const gone = { ok: false as const, statusCode: 410 };
+    expect(
+      afterAttempt(gone, { attemptCount: 1, retryUntil }, new Date('2026-11-29T12:00:00Z'), policy, noJitter),
+    ).toEqual({ status: 'gone' });
+    expect(afterAttempt(gone, { attemptCount: 30, retryUntil }, retryUntil, policy, noJitter)).toEqual({
+      status: 'gone',
+    });
+  });
+
+  it('when the receiver answered 429 with Retry-After, then the next attempt waits that long, or the backoff where it is longer', () => {
+    const now = new Date('2026-11-29T12:00:00Z');
+    const busy = (retryAfterMs: number | null) => ({ ok: false as const, statusCode: 429, retryAfterMs });
+    // Backoff after the first failure: 30 s; the receiver asks for 10 minutes.
+    expect(afterAttempt(busy(600_000), { attemptCount: 1, retryUntil }, now, policy, noJitter)).toEqual({
+      status: 'pending',
+      nextAttemptAt: new Date('2026-11-29T12:10:00Z'),
+    });
+    // It asks for 5 s, less than the backoff's 30 s: the backoff stands.
+    expect(afterAttempt(busy(5_000), { attemptCount: 1, retryUntil }, now, policy, noJitter)).toEqual({
+      status: 'pending',
+      nextAttemptAt: new Date('2026-11-29T12:00:30Z'),
+    });
+    // Without a Retry-After, only the backoff.
+    expect(afterAttempt(busy(null), { attemptCount: 2, retryUntil }, now, policy, noJitter)).toEqual({
+      status: 'pending',
+      nextAttemptAt: new Date('2026-11-29T12:01:00Z'),
+    });
+  });
+
+  it('when a Retry-After reaches past the window, then the last attempt falls on its end; a 0 still waits a second', () => {
+    const late = new Date('2026-11-30T11:00:00Z');
+    expect(
+      afterAttempt(
+        { ok: false, statusCode: 429, retryAfterMs: 7_200_000 },
+        { attemptCount: 1, retryUntil },
+        late,
+        policy,
+        noJitter,
+      ),
+    ).toEqual({ status: 'pending', nextAttemptAt: retryUntil });
+    const quick = { initialMs: 10, maxMs: 10 };
+    const now = new Date('2026-11-29T12:00:00Z');
+    expect(
+      afterAttempt(
+        { ok: false, statusCode: 429, retryAfterMs: 0 },
+        { attemptCount: 1, retryUntil },
+        now,
+        quick,
+        noJitter,
+      ),
+    ).toEqual({ status: 'pending', nextAttemptAt: new Date('2026-11-29T12:00:01Z') });
+  });
+
   it('when it failed at or after the end of the window, then the delivery is failed', () => {
     expect(afterAttempt({ ok: false }, { attemptCount: 30, retryUntil }, retryUntil, policy, noJitter)).toEqual({
       status: 'failed',

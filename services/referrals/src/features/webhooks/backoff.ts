@@ -40,14 +40,24 @@ export function redelivery(now: Date) {
   };
 }
 
-export type AttemptResult = { ok: true } | { ok: false };
+export type AttemptResult = { ok: true } | { ok: false; statusCode?: number | null; retryAfterMs?: number | null };
 
-export type NextStep = { status: 'delivered' } | { status: 'pending'; nextAttemptAt: Date } | { status: 'failed' };
+export type NextStep =
+  | { status: 'delivered' }
+  | { status: 'pending'; nextAttemptAt: Date }
+  | { status: 'failed' }
+  /** 410 Gone: the endpoint is gone for good; the subscription retires. */
+  | { status: 'gone' };
+
+/** The soonest a receiver's Retry-After brings the next attempt: a `0` must not make us hammer it. */
+export const MIN_RETRY_AFTER_MS = 1_000;
 
 /**
- * What follows an attempt. A failure is retried after the backoff delay, but
- * never later than the end of the window: the last attempt falls on the
- * window's end, and a failure at or after it marks the delivery failed.
+ * What follows an attempt. 410 Gone retires the subscription (no retry can
+ * help). A failure is retried after the backoff delay, or when the
+ * receiver's Retry-After (429, 503) says, whichever is later, but never
+ * later than the end of the window: the last attempt falls on the window's
+ * end, and a failure at or after it marks the delivery failed.
  */
 export function afterAttempt(
   result: AttemptResult,
@@ -57,7 +67,10 @@ export function afterAttempt(
   random: () => number,
 ): NextStep {
   if (result.ok) return { status: 'delivered' };
+  if (result.statusCode === 410) return { status: 'gone' };
   if (now.getTime() >= delivery.retryUntil.getTime()) return { status: 'failed' };
-  const next = now.getTime() + retryDelayMs(delivery.attemptCount, policy, random);
+  const backoff = retryDelayMs(delivery.attemptCount, policy, random);
+  const asked = result.retryAfterMs == null ? 0 : Math.max(MIN_RETRY_AFTER_MS, result.retryAfterMs);
+  const next = now.getTime() + Math.max(backoff, asked);
   return { status: 'pending', nextAttemptAt: new Date(Math.min(next, delivery.retryUntil.getTime())) };
 }

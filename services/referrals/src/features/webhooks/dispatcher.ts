@@ -30,6 +30,7 @@ export interface DispatcherOptions {
 
 interface ClaimedRow {
   id: string;
+  subscription_id: string;
   event_id: string;
   event_type: string;
   event_source: string;
@@ -154,12 +155,13 @@ export class WebhookDispatcher {
           SET next_attempt_at = $2
          FROM webhook_subscription s
         WHERE s.id = d.subscription_id
+          AND s.retired_at IS NULL
           AND d.id IN (SELECT id FROM webhook_delivery
                         WHERE status = 'pending' AND next_attempt_at <= $1
                         ORDER BY next_attempt_at
                         LIMIT $3
                         FOR UPDATE SKIP LOCKED)
-      RETURNING d.id, d.event_id, d.event_type, d.event_source, d.event_subject, d.event_time, d.data,
+      RETURNING d.id, d.subscription_id, d.event_id, d.event_type, d.event_source, d.event_subject, d.event_time, d.data,
                 d.attempt_count, d.retry_until, s.url, s.secret`,
       [now, lease, limit],
     );
@@ -195,14 +197,28 @@ export class WebhookDispatcher {
       this.#options.backoff,
       this.#options.random,
     );
+    const status = next.status === 'gone' ? 'failed' : next.status;
     await this.#options.prisma.$transaction(async (tx) => {
+      if (next.status === 'gone') {
+        // The receiver says the endpoint is gone for good: the subscription
+        // retires (its owner sees it, and why), and nothing more is sent to
+        // it, this delivery and the others waiting included.
+        await tx.webhookSubscription.updateMany({
+          where: { id: row.subscription_id, retiredAt: null },
+          data: { retiredAt: attemptedAt, retiredStatusCode: result.statusCode },
+        });
+        await tx.webhookDelivery.updateMany({
+          where: { subscriptionId: row.subscription_id, status: 'pending', id: { not: row.id } },
+          data: { status: 'failed', nextAttemptAt: null },
+        });
+      }
       // The outcome decides the state only while the lease is still this
       // attempt's: a redelivery asked for meanwhile, or another instance that
       // took over after the lease ran out, is newer and stands.
       const { count } = await tx.webhookDelivery.updateMany({
         where: { id: row.id, nextAttemptAt: row.lease },
         data: {
-          status: next.status,
+          status,
           attemptCount: { increment: 1 },
           lastAttemptAt: attemptedAt,
           lastStatusCode: result.statusCode,
@@ -231,7 +247,8 @@ export class WebhookDispatcher {
     });
     // Ids and codes only: the endpoint URL may carry a partner's own token in its query.
     const log = { deliveryId: row.id, eventType: row.event_type, attempt: attemptCount, outcome: result.outcome };
-    if (next.status === 'failed') this.#log.warn(log, 'webhook delivery failed for 24 hours; marked failed');
+    if (next.status === 'gone') this.#log.warn(log, 'webhook endpoint answered 410 Gone; subscription retired');
+    else if (next.status === 'failed') this.#log.warn(log, 'webhook delivery failed for 24 hours; marked failed');
     else if (next.status === 'pending')
       this.#log.info({ ...log, statusCode: result.statusCode }, 'webhook attempt failed');
   }

@@ -29,6 +29,13 @@ const Subscription = z.object({
   url: z.string(),
   eventTypes: z.array(EventName).describe('Events delivered; empty means every event that concerns you.'),
   createdAt: z.iso.datetime({ offset: true }),
+  status: z
+    .enum(['active', 'retired'])
+    .describe(
+      '`retired`: your endpoint answered 410 Gone, so nothing more is delivered (the deliveries waiting were marked failed). Delete the subscription and subscribe again to resume.',
+    ),
+  retiredAt: z.iso.datetime({ offset: true }).nullable(),
+  retiredStatusCode: z.number().int().nullable().describe('The status code that retired it (410).'),
 });
 
 const CreatedSubscription = Subscription.extend({
@@ -73,12 +80,22 @@ const Delivery = z.object({
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-type SubscriptionRow = { id: string; url: string; eventTypes: string[]; createdAt: Date };
-const subscriptionView = (row: SubscriptionRow) => ({
+type SubscriptionRow = {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  createdAt: Date;
+  retiredAt: Date | null;
+  retiredStatusCode: number | null;
+};
+const subscriptionView = (row: SubscriptionRow): z.infer<typeof Subscription> => ({
   id: row.id,
   url: row.url,
   eventTypes: row.eventTypes as z.infer<typeof EventName>[],
   createdAt: row.createdAt.toISOString(),
+  status: row.retiredAt ? 'retired' : 'active',
+  retiredAt: iso(row.retiredAt),
+  retiredStatusCode: row.retiredStatusCode,
 });
 
 type DeliveryRow = NonNullable<Awaited<ReturnType<typeof findDelivery>>>;
@@ -306,7 +323,14 @@ export const webhooksRoute: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       const owner = ownerOf(request);
-      if (!(await scheduleRedelivery(prisma, owner, request.params.id, now()))) throw notFound('delivery');
+      const scheduled = await scheduleRedelivery(prisma, owner, request.params.id, now());
+      if (scheduled === 'not_found') throw notFound('delivery');
+      if (scheduled === 'retired') {
+        throw new DomainError(
+          'WEBHOOK_SUBSCRIPTION_RETIRED',
+          'the endpoint answered 410 Gone and its subscription is retired; subscribe again to resume',
+        );
+      }
       const delivery = await findDelivery(prisma, owner, request.params.id);
       if (!delivery) throw notFound('delivery');
       return reply.code(202).send(deliveryView(delivery));

@@ -15,9 +15,24 @@ import { hostOf, isLocalName } from './endpoint-url.ts';
 export interface SendResult {
   ok: boolean;
   statusCode: number | null;
+  /** A 429's or 503's `Retry-After`, in milliseconds from the answer; null without one. */
+  retryAfterMs: number | null;
   outcome: 'delivered' | 'http_status' | 'redirect_not_followed' | 'timeout' | 'connection_failed' | 'endpoint_refused';
   responseSnippet: null;
   durationMs: number;
+}
+
+/**
+ * `Retry-After` (RFC 9110): delay-seconds or an HTTP date, as milliseconds
+ * from `now`; null when absent or unreadable. A date in the past is 0.
+ */
+export function retryAfterMs(header: string | undefined, now: number): number | null {
+  if (header === undefined) return null;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  if (Number.isNaN(date) || !/[a-z]/i.test(value)) return null;
+  return Math.max(0, date - now);
 }
 
 export type Sender = (request: { url: string; headers: Record<string, string>; body: string }) => Promise<SendResult>;
@@ -80,9 +95,14 @@ export function httpSender(options: HttpSenderOptions): Sender {
   const lookup = pinnedLookup(options.resolve ?? systemResolver, options.allowLocal);
   return async ({ url, headers, body }) => {
     const started = performance.now();
-    const result = (outcome: SendResult['outcome'], statusCode: number | null = null): SendResult => ({
+    const result = (
+      outcome: SendResult['outcome'],
+      statusCode: number | null = null,
+      retryAfterMs: number | null = null,
+    ): SendResult => ({
       ok: outcome === 'delivered',
       statusCode,
+      retryAfterMs,
       outcome,
       responseSnippet: null,
       durationMs: Math.round(performance.now() - started),
@@ -112,7 +132,10 @@ export function httpSender(options: HttpSenderOptions): Sender {
           response.destroy();
           if (status >= 200 && status < 300) resolve(result('delivered', status));
           else if (status >= 300 && status < 400) resolve(result('redirect_not_followed', status));
-          else resolve(result('http_status', status));
+          else {
+            const retryAfter = status === 429 || status === 503 ? response.headers['retry-after'] : undefined;
+            resolve(result('http_status', status, retryAfterMs(retryAfter, Date.now())));
+          }
         },
       );
       request.on('error', (error) => {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { generateSecret, secretKey, sign, webhookHeaders } from './signature.ts';
 
@@ -50,5 +51,13 @@ describe('Standard Webhooks signature', () => {
       'webhook-timestamp': '1700000000',
       'webhook-signature': `v1,${expected}`,
     });
+  });
+
+  it('when a receiver verifies with a Standard Webhooks library, then the headers pass', () => {
+    const secret = generateSecret();
+    const body = '{"type":"nl.vangnet.networks.RoutingDecided.v2"}';
+    const headers = webhookHeaders({ id: 'delivery-2', timestamp: Math.floor(Date.now() / 1000), body, secret });
+    expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
+    expect(() => new Webhook(generateSecret()).verify(body, headers)).toThrow();
   });
 });

@@ -1,9 +1,11 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 
 /**
- * Standard Webhooks signing (https://www.standardwebhooks.com): the secret is
- * `whsec_` + base64 of the key bytes; the signature is the base64 HMAC-SHA256
- * of `<webhook-id>.<webhook-timestamp>.<body>` with those bytes, sent as
+ * Standard Webhooks signing (https://www.standardwebhooks.com) with the
+ * spec's own maintained library: the secret is `whsec_` + base64 of the key
+ * bytes; the signature is the base64 HMAC-SHA256 of
+ * `<webhook-id>.<webhook-timestamp>.<body>` with those bytes, sent as
  * `v1,<signature>`. Receivers can verify with any Standard Webhooks library.
  */
 export const SECRET_PREFIX = 'whsec_';
@@ -29,8 +31,8 @@ export interface SignatureInput {
 
 /** The `webhook-signature` header value. */
 export function sign({ id, timestamp, body, secret }: SignatureInput): string {
-  const mac = createHmac('sha256', secretKey(secret)).update(`${id}.${timestamp}.${body}`, 'utf8').digest('base64');
-  return `v1,${mac}`;
+  // The library takes the secret with or without `whsec_` and the time as a Date (it signs whole seconds).
+  return new Webhook(secret).sign(id, new Date(timestamp * 1000), body);
 }
 
 /** The three Standard Webhooks headers of one attempt. */

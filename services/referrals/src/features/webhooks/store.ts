@@ -105,15 +105,25 @@ export const findDelivery = (prisma: PrismaClient, owner: Owner, id: string) =>
  * down longer than the window, asks for it again. The attempts before stay
  * in the log. The NOTIFY wakes a dispatcher when the change commits.
  */
-export async function scheduleRedelivery(prisma: PrismaClient, owner: Owner, id: string, now: Date) {
+export async function scheduleRedelivery(
+  prisma: PrismaClient,
+  owner: Owner,
+  id: string,
+  now: Date,
+): Promise<'scheduled' | 'not_found' | 'retired'> {
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.webhookDelivery.updateMany({
-      where: { id, subscription: { ownerKind: owner.kind, ownerId: owner.id } },
+      where: { id, subscription: { ownerKind: owner.kind, ownerId: owner.id, retiredAt: null } },
       data: redelivery(now),
     });
-    if (count === 0) return false;
+    if (count === 0) {
+      const retired = await tx.webhookDelivery.count({
+        where: { id, subscription: { ownerKind: owner.kind, ownerId: owner.id, retiredAt: { not: null } } },
+      });
+      return retired > 0 ? 'retired' : 'not_found';
+    }
     await tx.$executeRaw`SELECT pg_notify(${WEBHOOK_NOTIFY_CHANNEL}, '')`;
-    return true;
+    return 'scheduled';
   });
 }
 
@@ -135,7 +145,8 @@ export async function createDeliveries(
 ): Promise<number> {
   if (input.owners.length === 0) return 0;
   const subscriptions = await tx.webhookSubscription.findMany({
-    where: { OR: input.owners.map((owner) => ({ ownerKind: owner.kind, ownerId: owner.id })) },
+    // A retired subscription's endpoint said it is gone: nothing more is queued for it.
+    where: { retiredAt: null, OR: input.owners.map((owner) => ({ ownerKind: owner.kind, ownerId: owner.id })) },
     select: { id: true, eventTypes: true },
   });
   const wanted = subscriptions.filter(
