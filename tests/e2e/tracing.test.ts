@@ -1,19 +1,22 @@
-import { trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
+import { startTelemetry } from '@vangnet/platform/telemetry';
 import { testInfrastructure } from '@vangnet/testing/inject';
 import { waitFor } from '@vangnet/testing/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type System, startSystem } from './fixtures/system.ts';
+import type { System } from './fixtures/system.ts';
 
 /**
  * One trace per signal: from the landlord's request through the outbox,
- * Kafka, the router, Kafka again, to the referral. This file records spans
- * in memory (each test file runs in its own process, so the global tracer
- * provider is this file's alone).
+ * Kafka, the router, Kafka again, to the referral. This file runs the
+ * services' SDK with their HTTP and pg instrumentation, recording in memory
+ * (each test file runs in its own process, so the SDK is this file's alone).
  */
 
 const spans = new InMemorySpanExporter();
-trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
+const stopTelemetry = startTelemetry('e2e', { spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] });
+// As server.ts does: the services (fastify, pg) load after the instrumentation is in place.
+const { startSystem } = await import('./fixtures/system.ts');
 
 let system: System;
 
@@ -23,6 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await system?.close();
+  await stopTelemetry();
 });
 
 describe('tracing', () => {
@@ -56,6 +60,23 @@ describe('tracing', () => {
       ).toBeGreaterThan(0);
       parents = new Set(children.map((span) => span.spanContext().spanId));
     }
+    // The request's span is the HTTP instrumentation's server span, named after the route;
+    // the database work it did shows as pg spans under it.
+    const request = inTrace.find((span) => span.name === 'POST /v1/signals');
+    expect(request?.kind).toBe(SpanKind.SERVER);
+    expect(request?.instrumentationScope.name).toBe('@opentelemetry/instrumentation-http');
+    expect(request?.attributes['http.route']).toBe('/v1/signals');
+    const queries = inTrace.filter(
+      (span) =>
+        span.instrumentationScope.name === '@opentelemetry/instrumentation-pg' &&
+        span.parentSpanContext?.spanId === request?.spanContext().spanId,
+    );
+    expect(queries.map((span) => span.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^pg\.query/)]));
+    expect(
+      queries.some((span) =>
+        String(span.attributes['db.query.text'] ?? span.attributes['db.statement']).includes('outbox'),
+      ),
+    ).toBe(true);
     // Span names and attributes carry routes and topics, never ids of people or addresses.
     const recorded = JSON.stringify(inTrace.map((span) => [span.name, span.attributes]));
     expect(recorded).not.toContain(team.postcode);

@@ -70,6 +70,32 @@ export function startSpan(
   };
 }
 
+/**
+ * The span an instrumentation started for this call and made active in the
+ * async context (the SDK's HTTP server span of a request), renamed and
+ * given the attributes; undefined when there is none (no SDK). The
+ * instrumentation ends it: `end` only records an error.
+ */
+export function adoptActiveSpan(
+  name: string,
+  attributes: Record<string, string | number | boolean> = {},
+): StartedSpan | undefined {
+  const active = contexts.active();
+  const span = trace.getSpan(active);
+  if (!span?.isRecording()) return undefined;
+  span.updateName(name);
+  span.setAttributes(attributes);
+  return {
+    span,
+    context: active,
+    end(error) {
+      if (!error) return;
+      span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    },
+  };
+}
+
 /** Ids for log lines, when a trace is being recorded. */
 export function traceIdsOf(context: Context): { trace_id: string; span_id: string } | undefined {
   const spanContext = trace.getSpanContext(context);

@@ -1,16 +1,62 @@
+import type { IncomingMessage } from 'node:http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+
+/** Paths the orchestrator and the scraper call every few seconds: no trace is worth their noise. */
+const untraced = /^\/(health\/(live|ready)|metrics)(\?|$)/;
 
 /**
- * Starts trace export when an OTLP endpoint is configured
- * (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, the
- * standard variables). Without one, spans do not record, but trace context
- * still flows through requests and events. Only server.ts calls this.
+ * What is recorded without code of ours:
+ *  - HTTP: the server span of every request (the app names it after its
+ *    route, see http/tracing.ts). The URL's path and query are replaced:
+ *    they hold ids and filter values, which stay out of traces. Outgoing
+ *    requests are not traced: a webhook URL may carry its owner's token.
+ *  - PostgreSQL: a span per query (the SQL text with placeholders, never
+ *    the values) and per pool checkout, only inside a trace, so the pollers
+ *    (outbox relay, webhook dispatcher, jobs) do not start one every second.
  */
-export function startTelemetry(serviceName: string): () => Promise<void> {
+export function instrumentations() {
+  return [
+    new HttpInstrumentation({
+      disableOutgoingRequestInstrumentation: true,
+      ignoreIncomingRequestHook: (request: IncomingMessage) => untraced.test(request.url ?? ''),
+      startIncomingSpanHook: (request: IncomingMessage) => ({
+        'url.path': 'redacted',
+        ...((request.url ?? '').includes('?') ? { 'url.query': 'redacted' } : {}),
+      }),
+    }),
+    new PgInstrumentation({ requireParentSpan: true }),
+  ];
+}
+
+/**
+ * Starts the OpenTelemetry SDK with HTTP and PostgreSQL auto-instrumented
+ * when an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, the standard variables), or when the
+ * caller brings its own span processors (tests record in memory). Without
+ * either, spans do not record, but trace context still flows through
+ * requests and events.
+ *
+ * Must run before fastify and pg are loaded, or there is nothing to patch:
+ * server.ts imports the app only after calling this.
+ */
+export function startTelemetry(
+  serviceName: string,
+  options: { spanProcessors?: SpanProcessor[] } = {},
+): () => Promise<void> {
   const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (!endpoint || process.env.OTEL_SDK_DISABLED === 'true') return async () => undefined;
-  const sdk = new NodeSDK({ serviceName, traceExporter: new OTLPTraceExporter() });
+  if (process.env.OTEL_SDK_DISABLED === 'true') return async () => undefined;
+  if (!endpoint && !options.spanProcessors) return async () => undefined;
+  const sdk = new NodeSDK({
+    serviceName,
+    ...(options.spanProcessors
+      ? { spanProcessors: options.spanProcessors }
+      : { traceExporter: new OTLPTraceExporter() }),
+    instrumentations: instrumentations(),
+  });
   sdk.start();
   return () => sdk.shutdown();
 }

@@ -2,10 +2,12 @@ import { loggerOptions } from '@vangnet/platform/logging';
 import { closeOnSignals } from '@vangnet/platform/shutdown';
 import { startTelemetry } from '@vangnet/platform/telemetry';
 import pino from 'pino';
-import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 
 const stopTelemetry = startTelemetry('signals');
+// Imported only now: the HTTP and pg instrumentations patch fastify's and
+// pg's modules as they load, which a static import would load first.
+const { buildApp } = await import('./app.ts');
 const config = loadConfig();
 const logger = pino(loggerOptions('signals', config.LOG_LEVEL));
 const app = await buildApp(config, logger);
