@@ -106,7 +106,8 @@ if ! fresh strimzi "$STRIMZI_VERSION"; then
   fi
   log "Strimzi $STRIMZI_VERSION CRDs (io.strimzi:api + crd-generator)"
   mvn -q -B -f .ci/k8s/strimzi-crds.pom.xml -Dstrimzi.version="$STRIMZI_VERSION" \
-    -Dstyle.color=never dependency:copy-dependencies -DoutputDirectory="$work/strimzi-classpath" >&2
+    dependency:copy-dependencies -DoutputDirectory="$work/strimzi-classpath" >"$work/mvn.log" 2>&1 \
+    || { cat "$work/mvn.log" >&2; exit 1; }
   mkdir -p "$work/crds"
   "$java" -cp "$work/strimzi-classpath/*" io.strimzi.crdgenerator.CrdGenerator \
     --crd-api-version v1 --api-versions v1 --storage-version v1 --yaml \
