@@ -77,6 +77,17 @@ describe('tracing', () => {
         String(span.attributes['db.query.text'] ?? span.attributes['db.statement']).includes('outbox'),
       ),
     ).toBe(true);
+    // The router's work on the event is in the trace too: its queries under its process span.
+    const routing = inTrace
+      .filter((span) => span.name === 'signals.events.v1 process')
+      .map((span) => span.spanContext().spanId);
+    expect(
+      inTrace.some(
+        (span) =>
+          span.instrumentationScope.name === '@opentelemetry/instrumentation-pg' &&
+          routing.includes(span.parentSpanContext?.spanId ?? ''),
+      ),
+    ).toBe(true);
     // Span names and attributes carry routes and topics, never ids of people or addresses.
     const recorded = JSON.stringify(inTrace.map((span) => [span.name, span.attributes]));
     expect(recorded).not.toContain(team.postcode);

@@ -7,7 +7,7 @@ import { PermanentEventError } from './errors.ts';
 import { endsOfUncommittedPartitions, type PartitionOffset } from './group-offsets.ts';
 import { producerOptions } from './kafka.ts';
 import type { Log } from './log.ts';
-import { contextFromHeaders, SpanKind, startSpan, type TraceHeaders, traceHeadersOf } from './tracing.ts';
+import { contextFromHeaders, contexts, SpanKind, startSpan, type TraceHeaders, traceHeadersOf } from './tracing.ts';
 
 /**
  * The idempotent inbox: runs `work` and records `eventId` for the group in
@@ -295,7 +295,10 @@ export class EventConsumer<Tx> {
     });
     const trace = traceHeadersOf(span.context);
     try {
-      const outcome = await this.#applyWithRetries(payload, handler, data, attributes, trace);
+      // The handler's queries (pg instrumentation) become children of the process span.
+      const outcome = await contexts.with(span.context, () =>
+        this.#applyWithRetries(payload, handler, data, attributes, trace),
+      );
       span.end();
       return outcome;
     } catch (error) {
