@@ -38,6 +38,11 @@ describe('the common configuration', () => {
     }
   });
 
+  it('holds only a schema built on commonConfig to its rules', () => {
+    const Other = z.object({ NODE_ENV: z.string() });
+    expect(parseConfig(Other, { NODE_ENV: 'production' })).toEqual({ NODE_ENV: 'production' });
+  });
+
   it('lists rule and schema problems together', () => {
     const message = problems({ ...base, NODE_ENV: 'production', PORT: 'x', KAFKA_SASL_USERNAME: 'vangnet-signals' });
     expect(message).toContain('PORT:');

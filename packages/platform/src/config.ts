@@ -16,11 +16,15 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, 
     ...(result.success
       ? []
       : result.error.issues.map((issue) => `  ${issue.path.join('.') || '(root)'}: ${issue.message}`)),
-    ...commonRules(env).map((line) => `  ${line}`),
+    ...(usesCommonConfig(schema) ? commonRules(env).map((line) => `  ${line}`) : []),
   ];
   if (result.success && lines.length === 0) return result.data;
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }
+
+/** The rules below are about commonConfig's variables: only a schema built on it gets them. */
+const usesCommonConfig = (schema: z.ZodType): boolean =>
+  schema instanceof z.ZodObject && 'ORGANISATION_OIN' in schema.shape && 'KAFKA_BROKERS' in schema.shape;
 
 /** The OIN of no organisation: fine for development and tests, refused in production. */
 export const PLACEHOLDER_OIN = '00000000000000000000';
