@@ -17,7 +17,6 @@ import { referralActionRoutes } from './features/referral-actions/route.ts';
 import { referralCountsRoute } from './features/referral-counts/route.ts';
 import { RetentionJob } from './features/retention/job.ts';
 import { teamInboxRoutes } from './features/team-inbox/route.ts';
-import { webhookHandlers } from './features/webhooks/consumer.ts';
 import { webhookDispatcherPlugin } from './features/webhooks/plugin.ts';
 import { webhooksRoute } from './features/webhooks/route.ts';
 import { assignmentHandlers, readModelHandlers } from './integration/consumers.ts';
@@ -55,7 +54,7 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger, options
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.referrals.assignment`,
         logger: instance.log,
         inbox: prismaInbox(prisma),
-        handlers: assignmentHandlers,
+        handlers: assignmentHandlers({ gpStatusSource: eventSource }),
       }),
       new EventConsumer({
         kafka: instance.kafka,
@@ -63,13 +62,6 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger, options
         logger: instance.log,
         inbox: prismaInbox(prisma),
         handlers: readModelHandlers,
-      }),
-      new EventConsumer({
-        kafka: instance.kafka,
-        groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.referrals.webhooks`,
-        logger: instance.log,
-        inbox: prismaInbox(prisma),
-        handlers: webhookHandlers({ eventSource }),
       }),
     ],
   });

@@ -39,7 +39,7 @@ export async function startReferrals(env: Record<string, string> = {}) {
     }),
   );
   await app.ready();
-  await caughtUp(app.kafka, `${groupPrefix}.referrals.webhooks`);
+  await caughtUp(app.kafka, `${groupPrefix}.referrals.assignment`);
 
   const token = (kind: 'team' | 'gp' | 'admin', organisationId: string = randomUUID()) =>
     issuer.sign({ organisationId, kind, scopes: ['referrals:read', 'referrals:write'] });
@@ -67,7 +67,8 @@ export async function startReferrals(env: Record<string, string> = {}) {
 export type Referrals = Awaited<ReturnType<typeof startReferrals>>;
 
 /**
- * Waits until the webhook group has read what its topics held when the test
+ * Waits until the assignment group, which applies routing events and writes
+ * their webhook deliveries, has read what its topic held when the test
  * started. A new group reads the shared topics from the beginning, and the
  * history other test runs left there takes a while; the tests then measure
  * only their own events.
@@ -76,7 +77,7 @@ async function caughtUp(kafka: Awaited<ReturnType<typeof buildApp>>['kafka'], gr
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const watched = [topics.routingDecisions, topics.referralsEvents];
+    const watched = [topics.routingDecisions];
     const ends = new Map<string, number>();
     for (const topic of watched) {
       for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {

@@ -336,8 +336,7 @@ describe('webhook delivery', () => {
       explanation: 'Team Zuid: next in line after Team Noord declined',
     });
     const taken = await referralOf(taker, second.data.decisionId);
-    // Each step is awaited: a status event says where the request stands when it is sent, so steps
-    // faster than the webhook group would reach the practice as the latest status only.
+    // Each step is awaited before the next, as a team works: the practice hears every step it may see.
     const heard = (status: string) =>
       waitFor(`the practice hears ${status}`, async () =>
         practiceEndpoint.received.find((received) => JSON.parse(received.body).data.status === status),
@@ -479,6 +478,30 @@ describe('webhook delivery', () => {
       subject: referral.id,
       data: { referralId: referral.id, teamId: team.teamId, acceptedAt: expect.any(String) },
     });
+  });
+
+  it('when the accept answers, then its delivery and its outbox message are already committed, before any Kafka round trip', async () => {
+    const team = await subscribedTeam();
+    const { data } = await publishRoutingDecided(referrals, { teamId: team.teamId });
+    const referralId = await referralOf(team, data.decisionId);
+    // The routing decision's delivery was written with the referral, in the assignment group's transaction.
+    const routed = await referrals.app.pool.query(
+      'SELECT r.id FROM referral r JOIN webhook_delivery d ON d.event_type = $1 AND d.data->>$2 = r.decision_id::text WHERE r.id = $3 AND d.subscription_id = $4',
+      ['nl.vangnet.networks.RoutingDecided.v2', 'decisionId', referralId, team.subscription.id],
+    );
+    expect(routed.rows).toHaveLength(1);
+
+    await act(team, referralId, 'accept');
+    // No wait: the HTTP answer came after the commit, and that commit holds the delivery.
+    const { rows } = await referrals.app.pool.query<{ event_id: string; outbox_event: string | null }>(
+      `SELECT d.event_id::text, o.event_id::text AS outbox_event
+         FROM webhook_delivery d LEFT JOIN outbox o ON o.event_id::text = d.event_id::text
+        WHERE d.subscription_id = $1 AND d.event_type = 'nl.vangnet.referrals.ReferralAccepted.v1'
+          AND d.data->>'referralId' = $2`,
+      [team.subscription.id, referralId],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.outbox_event).toBe(rows[0]?.event_id);
   });
 
   it('when three dispatchers share the database, then every delivery is sent once', async () => {

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import type { Transaction } from '../db.ts';
 import { assignmentHandlers, readModelHandlers } from './consumers.ts';
 
-const handlers = [...assignmentHandlers, ...readModelHandlers];
+const handlers = [
+  ...assignmentHandlers({ gpStatusSource: 'urn:nld:oin:00000000000000000000:systeem:vangnet-referrals' }),
+  ...readModelHandlers,
+];
 
 /**
  * Every stored sample of every event the referrals service consumes, in

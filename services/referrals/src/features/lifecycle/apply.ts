@@ -1,9 +1,8 @@
-import { appendToOutbox } from '@vangnet/db/outbox';
 import type { OutboxContext } from '@vangnet/messaging/outbox';
 import { DomainError } from '@vangnet/platform/problem';
 import type { Transaction } from '../../db.ts';
 import type { Referral } from '../../generated/prisma/client.ts';
-import { referralEvent } from '../../integration/referral-events.ts';
+import { emitReferralEvent } from '../../integration/referral-events.ts';
 import { type ActionRequest, type Actor, type Decision, decideAction, type ReferralState } from './decide.ts';
 import { isReferralStatus } from './state-machine.ts';
 
@@ -28,7 +27,8 @@ export function toState(row: Referral): ReferralState {
  * Runs one action on one referral inside the caller's transaction: locks the
  * row (two team members accepting and declining at once: one wins, the other
  * gets 409 from the status it then sees), decides, and writes the new state,
- * the history row, the contact attempt and the event to the outbox together.
+ * the history row, the contact attempt, the event to the outbox and the
+ * webhook deliveries it causes together.
  * `teamId` scopes the lookup: a referral of another team is not found (404).
  */
 export async function applyAction(
@@ -73,6 +73,6 @@ export async function applyAction(
       },
     });
   }
-  await appendToOutbox(tx, [referralEvent(state, event, { ...context, time: now })]);
+  await emitReferralEvent(tx, state, event, { ...context, time: now });
   return { referral, decision: decided };
 }

@@ -2,6 +2,7 @@ import { RoutingFailedV1, TeamChangedV1 } from '@vangnet/contracts/networks';
 import { CaseOpenedV1, CaseSignalAddedV1 } from '@vangnet/contracts/signals';
 import { on } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../../db.ts';
+import { type FanOutOptions, fanOut } from '../webhooks/fan-out.ts';
 
 /**
  * Keeps the local copy of a team: its municipality (a coordinator sees the
@@ -57,32 +58,36 @@ export const addedSignalUrgency = on<typeof CaseSignalAddedV1, Transaction>(Case
  * never comes). For any item the latest referral records it in its history,
  * so the team and the coordinator see where the item went instead of a
  * transfer that vanished; a GP request is with the coordinator, and the
- * referring practice sees that instead of silence.
+ * referring practice sees that instead of silence, by webhook too, in
+ * this transaction.
  */
-export const routingFailed = on<typeof RoutingFailedV1, Transaction>(RoutingFailedV1, async (failure, { tx }) => {
-  const at = new Date(failure.decidedAt);
-  const latest = await tx.referral.findFirst({
-    where: { itemKind: failure.item.kind, itemId: failure.item.id },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    select: { id: true, status: true },
-  });
-  if (latest) {
-    await tx.referralHistory.create({
-      data: {
-        referralId: latest.id,
-        action: 'routing_failed',
-        fromStatus: latest.status,
-        toStatus: latest.status,
-        code: failure.reason,
-        actorKind: 'router',
-        actorId: 'router',
-        at,
-      },
+export const routingFailed = (webhooks: FanOutOptions) =>
+  on<typeof RoutingFailedV1, Transaction>(RoutingFailedV1, async (failure, { tx, event }) => {
+    const at = new Date(failure.decidedAt);
+    const latest = await tx.referral.findFirst({
+      where: { itemKind: failure.item.kind, itemId: failure.item.id },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { id: true, status: true },
     });
-  }
-  if (failure.item.kind !== 'referral_request') return;
-  await tx.referralRequest.updateMany({
-    where: { id: failure.item.id },
-    data: { handedToCoordinatorAt: at },
+    if (latest) {
+      await tx.referralHistory.create({
+        data: {
+          referralId: latest.id,
+          action: 'routing_failed',
+          fromStatus: latest.status,
+          toStatus: latest.status,
+          code: failure.reason,
+          actorKind: 'router',
+          actorId: 'router',
+          at,
+        },
+      });
+    }
+    if (failure.item.kind === 'referral_request') {
+      await tx.referralRequest.updateMany({
+        where: { id: failure.item.id },
+        data: { handedToCoordinatorAt: at },
+      });
+    }
+    await fanOut(tx, { name: 'RoutingFailed', type: RoutingFailedV1.type, attributes: event, data: failure }, webhooks);
   });
-});

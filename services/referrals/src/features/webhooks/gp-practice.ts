@@ -1,31 +1,25 @@
 import type { CloudEventAttributes } from '@vangnet/contracts/envelope';
 import { GP_REFERRAL_STATUS_CHANGED_TYPE } from '@vangnet/contracts/http/referrals';
 import type { Transaction } from '../../db.ts';
-import {
-  gpStatusAfter,
-  gpStatusChangedData,
-  gpStatusEventId,
-  gpStatusToAnnounce,
-  type RoutingFacts,
-} from './gp-status.ts';
-import type { WebhookEventName } from './recipients.ts';
+import { gpStatusOf } from '../gp-referral/status.ts';
+import { gpStatusChangedData, gpStatusEventId, gpStatusToAnnounce } from './gp-status.ts';
 import { createDeliveries } from './store.ts';
 
 /**
  * Tells the practice that made a GP referral request where it now stands,
  * if that changed: one GpReferralStatusChanged to each of its
- * subscriptions, in the consumer's transaction. Events about one request
- * arrive on two topics and may be handled at once; the lock makes each
- * compare with the status the other announced. A request deleted by
- * retention has no practice left to tell.
+ * subscriptions, in the transaction that changed it. That transaction has
+ * written the change already, so the status is read from the stored rows,
+ * as `GET /v1/referrals/{id}` reads it. A team action and a routing event
+ * about one request may commit at once; the lock makes each compare with
+ * the status the other announced. A request deleted by retention has no
+ * practice left to tell.
  */
 export async function announceGpStatus(
   tx: Transaction,
   input: {
     requestId: string;
-    name: WebhookEventName;
-    data: RoutingFacts;
-    cause: CloudEventAttributes;
+    cause: Pick<CloudEventAttributes, 'id' | 'time'>;
     source: string;
     now: Date;
   },
@@ -44,7 +38,6 @@ export async function announceGpStatus(
   const referrals = await tx.referral.findMany({
     where: { itemId: input.requestId, itemKind: 'referral_request' },
     select: {
-      decisionId: true,
       status: true,
       acceptedAt: true,
       firstContactAt: true,
@@ -53,10 +46,7 @@ export async function announceGpStatus(
       createdAt: true,
     },
   });
-  const current = gpStatusAfter(input.name, input.data, {
-    referrals,
-    handedToCoordinatorAt: request.handedToCoordinatorAt,
-  });
+  const current = gpStatusOf(referrals, request.handedToCoordinatorAt);
   const announce = gpStatusToAnnounce(current, request.webhookGpStatus, request.consentFeedbackToReferrer);
   if (!announce) return;
   const announced = { status: announce.status, outcome: announce.outcome ?? null, changedAt: input.now };

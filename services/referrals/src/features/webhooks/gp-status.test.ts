@@ -1,76 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { GpReferralStatusChanged } from '@vangnet/contracts/http/referrals';
 import { describe, expect, it } from 'vitest';
-import {
-  gpStatusAfter,
-  gpStatusChangedData,
-  gpStatusEventId,
-  gpStatusToAnnounce,
-  type ReferralForGp,
-} from './gp-status.ts';
+import { gpStatusChangedData, gpStatusEventId, gpStatusToAnnounce } from './gp-status.ts';
 
 const at = (iso: string) => new Date(iso);
-const referral = (overrides: Partial<ReferralForGp> = {}): ReferralForGp => ({
-  decisionId: randomUUID(),
-  status: 'routed',
-  acceptedAt: null,
-  firstContactAt: null,
-  endedAt: null,
-  closingResult: null,
-  createdAt: at('2026-11-20T10:00:00Z'),
-  ...overrides,
-});
-
-describe('the GP status after an event', () => {
-  it('when a routing decision arrives before the assignment group stored its referral, then the request is routed', () => {
-    const decisionId = randomUUID();
-    expect(
-      gpStatusAfter(
-        'RoutingDecided',
-        { decisionId, decidedAt: '2026-11-20T10:00:00Z' },
-        { referrals: [], handedToCoordinatorAt: null },
-      ),
-    ).toEqual({ status: 'routed' });
-  });
-
-  it('when the routing decision is stored and the team accepted meanwhile, then the stored referral counts', () => {
-    const decisionId = randomUUID();
-    const accepted = referral({ decisionId, status: 'accepted', acceptedAt: at('2026-11-21T09:00:00Z') });
-    expect(
-      gpStatusAfter(
-        'RoutingDecided',
-        { decisionId, decidedAt: '2026-11-20T10:00:00Z' },
-        { referrals: [accepted], handedToCoordinatorAt: null },
-      ),
-    ).toEqual({ status: 'accepted', acceptedAt: at('2026-11-21T09:00:00Z') });
-  });
-
-  it('when routing failed before the failure was stored, then the coordinator has it', () => {
-    expect(
-      gpStatusAfter(
-        'RoutingFailed',
-        { decidedAt: '2026-11-20T10:00:00Z' },
-        {
-          referrals: [referral({ status: 'declined', endedAt: at('2026-11-20T11:00:00Z') })],
-          handedToCoordinatorAt: null,
-        },
-      ),
-    ).toEqual({ status: 'with_coordinator' });
-  });
-
-  it('when a team declines, then the GP status stays routed: the practice cannot tell a decline happened', () => {
-    expect(
-      gpStatusAfter(
-        'ReferralDeclined',
-        {},
-        {
-          referrals: [referral({ status: 'declined', endedAt: at('2026-11-21T09:00:00Z') })],
-          handedToCoordinatorAt: null,
-        },
-      ),
-    ).toEqual({ status: 'routed' });
-  });
-});
 
 describe('what the practice is told', () => {
   const closed = { status: 'closed' as const, outcome: 'quick_fix', closedAt: at('2026-11-25T12:00:00Z') };

@@ -1,56 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GpReferralStatusChanged } from '@vangnet/contracts/http/referrals';
-import { type GpStatus, gpStatusOf, type ReferralOfRequest } from '../gp-referral/status.ts';
-import type { WebhookEventName } from './recipients.ts';
-
-/** A team referral made for the request, with the routing decision that made it. */
-export interface ReferralForGp extends ReferralOfRequest {
-  decisionId: string;
-}
-
-/** The thin fields of a routing event this module reads. */
-export interface RoutingFacts {
-  decisionId?: string;
-  decidedAt?: string;
-}
-
-/**
- * The GP status after an event. The referral lifecycle events are
- * published in the transaction that changed the referral, so the database
- * already holds what they say; the routing events are stored by another
- * consumer group that may not have read them yet, so what they state is
- * laid over the stored rows: a routing decision adds its (routed) referral
- * unless it is there, a routing failure hands the request to the
- * coordinator unless that is recorded.
- */
-export function gpStatusAfter(
-  name: WebhookEventName,
-  data: RoutingFacts,
-  stored: { referrals: ReferralForGp[]; handedToCoordinatorAt: Date | null },
-): GpStatus {
-  let { referrals, handedToCoordinatorAt } = stored;
-  if (name === 'RoutingDecided' && data.decisionId && data.decidedAt) {
-    if (!referrals.some((referral) => referral.decisionId === data.decisionId)) {
-      const decidedAt = new Date(data.decidedAt);
-      referrals = [
-        ...referrals,
-        {
-          decisionId: data.decisionId,
-          status: 'routed',
-          acceptedAt: null,
-          firstContactAt: null,
-          endedAt: null,
-          closingResult: null,
-          createdAt: decidedAt,
-        },
-      ];
-    }
-  }
-  if (name === 'RoutingFailed' && data.decidedAt && !handedToCoordinatorAt) {
-    handedToCoordinatorAt = new Date(data.decidedAt);
-  }
-  return gpStatusOf(referrals, handedToCoordinatorAt);
-}
+import type { GpStatus } from '../gp-referral/status.ts';
 
 export interface AnnouncedStatus {
   status: string;
