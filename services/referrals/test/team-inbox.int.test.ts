@@ -383,17 +383,17 @@ describe('the API description', () => {
     const document = (await expectStatus(referrals.app.inject({ method: 'GET', url: '/v1/openapi.json' }), 200)).json();
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
-        '/v1/teams/{teamId}/referrals',
-        '/v1/teams/{teamId}/referrals/{referralId}',
-        '/v1/teams/{teamId}/referrals/{referralId}/subject',
-        '/v1/teams/{teamId}/referrals/{referralId}/accept',
-        '/v1/teams/{teamId}/referrals/{referralId}/decline',
-        '/v1/teams/{teamId}/referrals/{referralId}/transfer',
-        '/v1/teams/{teamId}/referrals/{referralId}/contact-attempts',
-        '/v1/teams/{teamId}/referrals/{referralId}/close',
-        '/v1/teams/{teamId}/notices',
-        '/v1/referrals',
-        '/v1/referrals/{referralId}',
+        '/teams/{teamId}/referrals',
+        '/teams/{teamId}/referrals/{referralId}',
+        '/teams/{teamId}/referrals/{referralId}/subject',
+        '/teams/{teamId}/referrals/{referralId}/accept',
+        '/teams/{teamId}/referrals/{referralId}/decline',
+        '/teams/{teamId}/referrals/{referralId}/transfer',
+        '/teams/{teamId}/referrals/{referralId}/contact-attempts',
+        '/teams/{teamId}/referrals/{referralId}/close',
+        '/teams/{teamId}/notices',
+        '/referrals',
+        '/referrals/{referralId}',
       ]),
     );
   });

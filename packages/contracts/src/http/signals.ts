@@ -1,10 +1,13 @@
 import { z } from 'zod';
 
-/** Dutch postcode, normalised to `1234AB` before validation. */
+/**
+ * Dutch postcode, normalised to `1234AB`. The pattern sits before the
+ * transform so that the OpenAPI document (the input side) shows it too.
+ */
 export const Postcode = z
   .string()
-  .transform((value) => value.replace(/\s+/g, '').toUpperCase())
-  .pipe(z.string().regex(/^[1-9]\d{3}[A-Z]{2}$/, 'expected a Dutch postcode such as 1234AB'));
+  .regex(/^\s*[1-9]\d{3}\s*[A-Za-z]{2}\s*$/, 'expected a Dutch postcode such as 1234AB')
+  .transform((value) => value.replace(/\s+/g, '').toUpperCase());
 
 /**
  * Refuses C0 control characters (NUL, tab, line breaks, escape, ...) in text
