@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -126,4 +127,66 @@ describe.each(Object.keys(services) as (keyof typeof services)[])('the %s API', 
     // The report names each failing operation, the check and a curl line to reproduce it.
     expect(result.code, result.stdout.slice(-20_000)).toBe(0);
   }, 600_000);
+});
+
+describe('answers the same way in every service', () => {
+  it('when an organisation asks for an object it may not know of, then 404, as for one that does not exist', async () => {
+    const teamA = await system.issuer.sign({ organisationId: randomUUID(), kind: 'team', scopes: ['referrals:read'] });
+    const otherTeam = await fetch(`${system.referralsUrl}/v1/teams/${randomUUID()}/referrals`, {
+      headers: { authorization: `Bearer ${teamA}` },
+    });
+    expect(otherTeam.status).toBe(404);
+    const landlord = await system.issuer.sign({ organisationId: 'w-1', kind: 'landlord', scopes: ['referrals:read'] });
+    const gpReferral = await fetch(`${system.referralsUrl}/v1/referrals/${randomUUID()}`, {
+      headers: { authorization: `Bearer ${landlord}` },
+    });
+    expect(gpReferral.status).toBe(404);
+    expect(((await gpReferral.json()) as { code: string }).code).toBe('NOT_FOUND');
+    const caseSubject = await fetch(`${system.signalsUrl}/v1/cases/${randomUUID()}/subject`, {
+      headers: { authorization: `Bearer ${landlord}` },
+    });
+    expect(caseSubject.status).toBe(404);
+  });
+
+  it('when a team name or contact holds a NUL byte, then networks answers 400 naming both fields, like the others', async () => {
+    const admin = await services.networks.token();
+    const response = await fetch(`${networksUrl}/v1/teams`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        municipalityCode: 'GM9901',
+        name: 'Buurtteam\u0000Noord',
+        contact: 'noord@\u0000buurtteam.example',
+        neighbourhoodCodes: [],
+        specialisms: [],
+        capacity: 10,
+        active: true,
+      }),
+    });
+    expect(response.status).toBe(400);
+    const problem = (await response.json()) as { code: string; errors: { pointer: string; code: string }[] };
+    expect(problem.code).toBe('VALIDATION_FAILED');
+    expect(problem.errors.map((error) => error.pointer)).toEqual(expect.arrayContaining(['/name', '/contact']));
+    const { rows } = await system.networks.pool.query("SELECT 1 FROM team WHERE name LIKE 'Buurtteam%Noord'");
+    expect(rows).toHaveLength(0);
+  });
+
+  it.each(Object.keys(services) as (keyof typeof services)[])(
+    'when %s is asked a wrong method or an empty id, then 405 with Allow, or 404',
+    async (name) => {
+      const base = services[name].url();
+      const wrongMethod = await fetch(`${base}/v1/openapi.json`, { method: 'DELETE' });
+      expect(wrongMethod.status).toBe(405);
+      expect(wrongMethod.headers.get('allow')).toBe('GET, HEAD');
+      const docs = await fetch(`${base}/v1/docs/`);
+      expect(docs.status).toBe(200);
+    },
+  );
+
+  it('when an id is left empty, then 404, not 400', async () => {
+    const response = await fetch(`${system.signalsUrl}/v1/signals/`, {
+      headers: { authorization: `Bearer ${await services.signals.token()}` },
+    });
+    expect(response.status).toBe(404);
+  });
 });

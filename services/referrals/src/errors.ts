@@ -2,7 +2,7 @@ import type { DomainErrorTable } from '@vangnet/platform/problem';
 
 /** Every domain error code of the referrals service, with its HTTP meaning. */
 export const referralsErrors = {
-  TEAM_NOT_YOURS: { status: 403, title: 'A team sees only its own referrals' },
+  TEAM_NOT_FOUND: { status: 404, title: 'No such team among yours' },
   REFERRAL_NOT_FOUND: { status: 404, title: 'No such referral' },
   SUBJECT_NOT_FOUND: { status: 404, title: 'No personal details for this caller' },
   REFERRAL_TRANSITION_NOT_ALLOWED: {

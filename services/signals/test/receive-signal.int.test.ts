@@ -277,7 +277,7 @@ describe('service endpoints', () => {
     for (const column of ['reference', 'arrears_amount', 'reminder_sent_on', 'crisis_kind', 'absence_hours']) {
       expect(upload.description).toContain(`\`${column}\``);
     }
-    expect(document.paths['/v1/signals'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
+    expect(document.paths['/signals'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
       expect.arrayContaining(['status', 'limit', 'cursor']),
     );
   });

@@ -20,7 +20,7 @@ function baseFastify(logger: FastifyBaseLogger, bodyLimit: number) {
     loggerInstance: logger,
     bodyLimit,
     // Long ids are refused by their schema (400 naming the field), not by the router (414).
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     // Request ids let a partner quote a failing call without quoting its content.
     requestIdHeader: 'x-request-id',
   }).withTypeProvider<ZodTypeProvider>();

@@ -75,6 +75,32 @@ const ERROR_STATUSES: {
   { status: 500, title: 'Something went wrong on our side (`INTERNAL_ERROR`); never says why', applies: () => true },
 ];
 
+/** The control-character guard of every request (problem.ts), as a pattern for the document's readers. */
+const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$';
+
+/** Adds the guard's pattern to every string of a request schema that has no pattern of its own. */
+function markControlCharacters(schema: unknown): void {
+  const pending = [schema];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (!next || typeof next !== 'object') continue;
+    if (Array.isArray(next)) {
+      pending.push(...next);
+      continue;
+    }
+    const node = next as Json;
+    const types = Array.isArray(node.type) ? node.type : [node.type];
+    if (types.includes('string') && node.pattern === undefined && node.enum === undefined && node.const === undefined) {
+      node.pattern = NO_CONTROL_CHARACTERS;
+    }
+    for (const key of ['properties', 'patternProperties']) {
+      if (node[key] && typeof node[key] === 'object') pending.push(...Object.values(node[key] as Json));
+    }
+    for (const key of ['items', 'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'not', 'prefixItems']) {
+      if (node[key] !== undefined) pending.push(node[key]);
+    }
+  }
+}
+
 const isSecured = (operation: Operation) => Array.isArray(operation.security) && operation.security.length > 0;
 
 /** `post /coordinator-queue/{entryId}/assign` → `postCoordinatorQueueByEntryIdAssign`. */
@@ -147,6 +173,9 @@ export function completeDocument(document: Json, options: DocumentOptions): Json
       const operation = item[method];
       if (!operation) continue;
       operation.operationId ??= operationIdOf(method, path);
+      for (const parameter of operation.parameters ?? []) markControlCharacters((parameter as Json).schema);
+      const content = (operation.requestBody as { content?: Record<string, Json> } | undefined)?.content ?? {};
+      for (const media of Object.values(content)) markControlCharacters(media.schema);
       for (const tag of operation.tags ?? []) usedTags.add(tag);
       operation.responses ??= {};
       const responses = operation.responses;
