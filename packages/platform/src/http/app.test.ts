@@ -23,6 +23,7 @@ beforeAll(async () => {
       RATE_LIMIT_MAX: 3,
       RATE_LIMIT_WINDOW_SECONDS: 60,
     },
+    metrics: { port: 0, host: '127.0.0.1' },
   });
   app.get(
     '/v1/things/:thingId',
