@@ -30,11 +30,11 @@ describe('walking skeleton: rent signal to team referral', () => {
     expect(referral).toMatchObject({ teamId: team.id, status: 'routed', item: { kind: 'case', id: signal.caseId } });
   });
 
-  it("when another team asks for that team's list, then it is refused", async () => {
+  it("when another team asks for that team's list, then it is answered as if the team did not exist", async () => {
     const team = await system.createTeam();
     const other = await system.createTeam();
     const { status } = await system.teamReferrals(team.id, other.id);
-    expect(status).toBe(403);
+    expect(status).toBe(404);
   });
 
   it('when no team covers the address, then routing fails for the coordinator and no referral is made', async () => {

@@ -141,4 +141,20 @@ export const commonConfig = {
   METRICS_PORT: z.coerce.number().int().min(0).max(65535),
   /** When set, /metrics also wants `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /** The public address of this API including `/v1`, for the OpenAPI `servers` (https). */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https$/ }).optional(),
+  /** Browser origins allowed to call the API (CORS), comma-separated; empty: none. */
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+  /** Requests per organisation (per address before authentication) per window, then 429. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 };

@@ -28,6 +28,7 @@ export async function buildApp(config: NetworksConfig, logger?: Logger) {
     title: 'Vangnet networks API',
     description: 'Neighbourhoods, teams and the router that sends each case to the right team.',
     logger: logger ?? pino(loggerOptions('networks', config.LOG_LEVEL)),
+    http: config,
     auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks: new URL(config.AUTH_JWKS_URL) },
     metrics: { port: config.METRICS_PORT, host: config.HOST, token: config.METRICS_TOKEN },
     domainErrors: networksErrors,

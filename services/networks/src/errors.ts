@@ -3,7 +3,8 @@ import type { DomainErrorTable } from '@vangnet/platform/problem';
 /** Every domain error code of the networks service, with its HTTP meaning. */
 export const networksErrors = {
   NOT_YOUR_MUNICIPALITY: { status: 403, title: 'This token does not work for that municipality' },
-  MUNICIPALITY_REQUIRED: { status: 400, title: 'Name the municipality' },
+  // 422, not 400: the query is well-formed; whether it must name a municipality depends on who asks (an admin).
+  MUNICIPALITY_REQUIRED: { status: 422, title: 'Name the municipality' },
   MUNICIPALITY_NOT_FOUND: { status: 404, title: 'No such municipality' },
   DISTRICT_NOT_FOUND: { status: 422, title: 'No such district' },
   NEIGHBOURHOOD_NOT_FOUND: { status: 422, title: 'No such neighbourhood in the municipality' },

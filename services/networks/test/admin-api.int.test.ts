@@ -208,11 +208,11 @@ describe('admin API', () => {
     const response = await networks.app.inject({ method: 'GET', url: '/v1/openapi.json' });
     expect(Object.keys(response.json().paths)).toEqual(
       expect.arrayContaining([
-        '/v1/routing/simulate',
-        '/v1/coordinator-queue',
-        '/v1/teams',
-        '/v1/postcode-map',
-        '/v1/partners/{partnerId}',
+        '/routing/simulate',
+        '/coordinator-queue',
+        '/teams',
+        '/postcode-map',
+        '/partners/{partnerId}',
       ]),
     );
   });

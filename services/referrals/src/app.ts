@@ -35,6 +35,7 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger, options
     title: 'Vangnet referrals API',
     description: 'Team inboxes: referrals routed to a team, their lifecycle and the feedback to every sender.',
     logger: logger ?? pino(loggerOptions('referrals', config.LOG_LEVEL)),
+    http: config,
     auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks: new URL(config.AUTH_JWKS_URL) },
     metrics: { port: config.METRICS_PORT, host: config.HOST, token: config.METRICS_TOKEN },
     domainErrors: referralsErrors,

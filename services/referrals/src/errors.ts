@@ -2,7 +2,9 @@ import type { DomainErrorTable } from '@vangnet/platform/problem';
 
 /** Every domain error code of the referrals service, with its HTTP meaning. */
 export const referralsErrors = {
-  TEAM_NOT_YOURS: { status: 403, title: 'A team sees only its own referrals' },
+  TEAM_NOT_FOUND: { status: 404, title: 'No such team among yours' },
+  // Municipality codes are public (CBS): naming another one reveals nothing, so 403 as in networks.
+  NOT_YOUR_MUNICIPALITY: { status: 403, title: 'This token does not work for that municipality' },
   REFERRAL_NOT_FOUND: { status: 404, title: 'No such referral' },
   SUBJECT_NOT_FOUND: { status: 404, title: 'No personal details for this caller' },
   REFERRAL_TRANSITION_NOT_ALLOWED: {

@@ -184,7 +184,7 @@ describe('the team works the referral', () => {
     const strangerToken = await referrals.teamToken(stranger);
     await expectStatus(referrals.request('GET', `/v1/teams/${stranger}/referrals/${referral.id}`, strangerToken), 404);
     await expectStatus(act(stranger, referral.id, 'accept', strangerToken), 404);
-    await expectStatus(inbox(data.teamId, strangerToken), 403);
+    await expectStatus(inbox(data.teamId, strangerToken), 404);
     expect((await referrals.app.prisma.referral.findUnique({ where: { id: referral.id } }))?.status).toBe('routed');
   });
 
@@ -288,7 +288,7 @@ describe('transfer to another team, through the router', () => {
     const referral = await referrals.referralOf(data.decisionId);
     const coordinator = await referrals.coordinatorToken(municipality);
     expect((await expectStatus(inbox(from, coordinator), 200)).json().items).toHaveLength(1);
-    await expectStatus(inbox(from, await referrals.coordinatorToken(uniqueMunicipality())), 403);
+    await expectStatus(inbox(from, await referrals.coordinatorToken(uniqueMunicipality())), 404);
     await expectStatus(act(from, referral.id, 'transfer', coordinator, { toTeamId: to }), 200);
     expect((await referrals.event('ReferralTransferred', referral.id)).data).toMatchObject({
       transferredBy: 'coordinator',
@@ -373,7 +373,7 @@ describe('the inbox list', () => {
     expect(wrongSort.json()).toMatchObject({ code: 'INVALID_CURSOR' });
     const bad = await expectStatus(inbox(teamId, token, '?status=lost&limit=1000&colour=red'), 400);
     expect(bad.json().errors.map((error: { pointer: string }) => error.pointer)).toEqual(
-      expect.arrayContaining(['/status/0', '/limit', '/colour']),
+      expect.arrayContaining(['/status', '/limit', '/colour']),
     );
   });
 });
@@ -383,17 +383,17 @@ describe('the API description', () => {
     const document = (await expectStatus(referrals.app.inject({ method: 'GET', url: '/v1/openapi.json' }), 200)).json();
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
-        '/v1/teams/{teamId}/referrals',
-        '/v1/teams/{teamId}/referrals/{referralId}',
-        '/v1/teams/{teamId}/referrals/{referralId}/subject',
-        '/v1/teams/{teamId}/referrals/{referralId}/accept',
-        '/v1/teams/{teamId}/referrals/{referralId}/decline',
-        '/v1/teams/{teamId}/referrals/{referralId}/transfer',
-        '/v1/teams/{teamId}/referrals/{referralId}/contact-attempts',
-        '/v1/teams/{teamId}/referrals/{referralId}/close',
-        '/v1/teams/{teamId}/notices',
-        '/v1/referrals',
-        '/v1/referrals/{referralId}',
+        '/teams/{teamId}/referrals',
+        '/teams/{teamId}/referrals/{referralId}',
+        '/teams/{teamId}/referrals/{referralId}/subject',
+        '/teams/{teamId}/referrals/{referralId}/accept',
+        '/teams/{teamId}/referrals/{referralId}/decline',
+        '/teams/{teamId}/referrals/{referralId}/transfer',
+        '/teams/{teamId}/referrals/{referralId}/contact-attempts',
+        '/teams/{teamId}/referrals/{referralId}/close',
+        '/teams/{teamId}/notices',
+        '/referrals',
+        '/referrals/{referralId}',
       ]),
     );
   });

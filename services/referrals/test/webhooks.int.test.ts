@@ -214,10 +214,10 @@ describe('webhook subscriptions', () => {
     const openapi = (await referrals.app.inject({ method: 'GET', url: '/v1/openapi.json' })).json();
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining([
-        '/v1/webhook-subscriptions',
-        '/v1/webhook-subscriptions/{id}',
-        '/v1/webhook-subscriptions/{id}/deliveries',
-        '/v1/webhook-deliveries/{id}/redeliver',
+        '/webhook-subscriptions',
+        '/webhook-subscriptions/{id}',
+        '/webhook-subscriptions/{id}/deliveries',
+        '/webhook-deliveries/{id}/redeliver',
       ]),
     );
     // The registry /metrics serves on its own port (that listener is tested in tests/e2e/metrics.test.ts).

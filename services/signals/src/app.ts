@@ -30,6 +30,7 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
     title: 'Vangnet signals API',
     description: 'Early-warning signals from landlords, utilities, health insurers and schools.',
     logger: logger ?? pino(loggerOptions('signals', config.LOG_LEVEL)),
+    http: config,
     auth: { issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE, jwks: new URL(config.AUTH_JWKS_URL) },
     metrics: { port: config.METRICS_PORT, host: config.HOST, token: config.METRICS_TOKEN },
     domainErrors: signalsErrors,

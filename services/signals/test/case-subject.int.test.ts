@@ -174,8 +174,8 @@ describe('GET /v1/cases/{caseId}/subject', () => {
     ]);
   });
 
-  it('when a partner token asks, then it is refused: subjects are for teams', async () => {
+  it('when a partner token asks, then the case is not found: subjects are for teams, and which cases exist is not for partners to know', async () => {
     const response = await subjectOf(randomUUID(), await signals.token('landlord'));
-    expect(response.statusCode).toBe(403);
+    expect(response.statusCode).toBe(404);
   });
 });

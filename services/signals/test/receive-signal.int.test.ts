@@ -257,27 +257,27 @@ describe('service endpoints', () => {
     expect(response.statusCode).toBe(200);
     const document = response.json();
     expect(document.openapi).toBe('3.1.0');
-    expect(document.paths['/v1/signals'].post.requestBody.content['application/json'].schema.required).toEqual(
+    expect(document.paths['/signals'].post.requestBody.content['application/json'].schema.required).toEqual(
       expect.arrayContaining(['type', 'reference', 'address']),
     );
     for (const path of [
-      '/v1/signal-batches',
-      '/v1/signals',
-      '/v1/signals/{signalId}',
-      '/v1/monitor',
-      '/v1/signal-files',
-      '/v1/signal-files/{fileId}',
-      '/v1/cases/{caseId}/subject',
+      '/signal-batches',
+      '/signals',
+      '/signals/{signalId}',
+      '/monitor',
+      '/signal-files',
+      '/signal-files/{fileId}',
+      '/cases/{caseId}/subject',
     ]) {
       expect(Object.keys(document.paths)).toContain(path);
     }
     // The file's columns are documented where partners read the endpoint.
-    const upload = document.paths['/v1/signal-files'].post;
+    const upload = document.paths['/signal-files'].post;
     expect(Object.keys(upload.requestBody.content)).toEqual(['text/csv']);
     for (const column of ['reference', 'arrears_amount', 'reminder_sent_on', 'crisis_kind', 'absence_hours']) {
       expect(upload.description).toContain(`\`${column}\``);
     }
-    expect(document.paths['/v1/signals'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
+    expect(document.paths['/signals'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
       expect.arrayContaining(['status', 'limit', 'cursor']),
     );
   });

@@ -88,6 +88,11 @@ export const ReferralListQuery = z.strictObject({
   status: z
     .string()
     .max(200)
+    // The list's grammar, for the document: a transform alone would show a bare string.
+    .regex(
+      new RegExp(`^\\s*(${ReferralStatus.options.join('|')})\\s*(,\\s*(${ReferralStatus.options.join('|')})\\s*)*$`),
+      `one or more of ${ReferralStatus.options.join(', ')}, comma-separated`,
+    )
     .transform((value) => value.split(',').map((part) => part.trim()))
     .pipe(z.array(ReferralStatus).min(1).max(7))
     .optional(),

@@ -95,12 +95,29 @@ export const authPlugin = fp<AuthOptions>(
  * Per-object checks (this signal is yours, this team is yours) stay in the
  * handler, where the object is known.
  */
-export function authenticate(rule: { kinds: readonly OrganisationKind[]; scope: string }): preHandlerAsyncHookHandler {
+export function authenticate(rule: {
+  kinds: readonly OrganisationKind[];
+  scope: string;
+  /** The route names an object whose existence is not every caller's to know: refuse with 404, not 403. */
+  objectInPath?: boolean;
+}): preHandlerAsyncHookHandler {
   return async function requirePrincipal(this: FastifyInstance, request: FastifyRequest) {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match?.[1]) throw unauthorized('send an OAuth2 bearer token in the Authorization header');
     const principal = await this.verifyToken(match[1]);
+    const allowed = rule.kinds.includes(principal.kind) && principal.scopes.has(rule.scope);
+    if (!allowed && rule.objectInPath) {
+      // A caller who may never see such objects is answered as for a missing
+      // one, as every per-object check answers: a 403 here and a 404 there
+      // would tell which ids exist (OWASP API1).
+      throw new ProblemError({
+        status: 404,
+        code: 'NOT_FOUND',
+        title: 'No such resource',
+        detail: `${request.method} ${request.url.split('?')[0]} does not exist for this caller`,
+      });
+    }
     if (!rule.kinds.includes(principal.kind)) {
       throw new ProblemError({
         status: 403,

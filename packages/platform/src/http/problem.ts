@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { controlCharacterFields, PER_ITEM } from './control-characters.ts';
 
 /** One invalid field of a request, as a JSON pointer into the request part. */
 export interface InvalidField {
@@ -125,15 +126,51 @@ export function invalidFields(part: string, issues: z.core.$ZodIssue[]): Invalid
 /**
  * Validates every request part with its zod schema and reports every issue
  * (zod does not stop at the first). Our own compiler rather than the type
- * provider's keeps the issue list intact for the problem body.
+ * provider's keeps the issue list intact for the problem body. It is also the
+ * one control-character guard of every service: a string anywhere in the
+ * part holding a C0 control character (tab and line breaks aside) is refused
+ * with the schema's issues, each field named once, before any handler could
+ * try to store it (a NUL was a 500).
  */
-export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
-  ({ schema }) =>
-  (data) => {
-    const result = schema.safeParse(data);
-    if (result.success) return { value: result.data };
-    return { error: new RequestValidationError(result.error.issues) };
+export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema }) => {
+  const perItem = Boolean((z.globalRegistry.get(schema) as Record<string, unknown> | undefined)?.[PER_ITEM]);
+  return (data) => {
+    const result = parseRequestPart(schema, data, { controlCharacters: !perItem });
+    return result.success ? { value: result.data } : { error: new RequestValidationError(result.issues) };
   };
+};
+
+/**
+ * A request part through its schema and the control-character guard, every
+ * issue kept; for items a route validates one by one (a batch's signals).
+ */
+export function parseRequestPart<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  options: { controlCharacters: boolean } = { controlCharacters: true },
+): { success: true; data: z.output<S> } | { success: false; issues: z.core.$ZodIssue[] } {
+  // The input on each issue tells a missing field (`required`) from one of the wrong type.
+  const result = schema.safeParse(data, { reportInput: true });
+  const named = new Set(result.success ? [] : result.error.issues.map((issue) => toPointer(issue.path)));
+  const control = options.controlCharacters
+    ? controlCharacterFields(data, '').filter((field) => !named.has(field.pointer))
+    : [];
+  if (result.success && control.length === 0) return { success: true, data: result.data };
+  const issues = [
+    ...(result.success ? [] : result.error.issues),
+    ...control.map(
+      (field) =>
+        ({
+          code: 'invalid_format',
+          format: 'regex',
+          path: field.path,
+          message: field.detail,
+          input: '',
+        }) as unknown as z.core.$ZodIssue,
+    ),
+  ];
+  return { success: false, issues };
+}
 
 /** Fastify's own error codes that are the caller's fault, with our codes. */
 const frameworkErrors: Record<string, { status: number; code: string; title: string }> = {

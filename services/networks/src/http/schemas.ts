@@ -8,6 +8,7 @@ import {
   TeamSpecialism,
   Urgency,
 } from '@vangnet/contracts/codes';
+import { Postcode } from '@vangnet/contracts/http/signals';
 import { PartnerKind, RoutedItem } from '@vangnet/contracts/networks';
 import { AmountBand } from '@vangnet/contracts/signals';
 import { MAX_DEADLINE_MINUTES } from '@vangnet/platform/working-days';
@@ -18,11 +19,6 @@ import { z } from 'zod';
  * signals' do) once the contracts package exports `./http/networks`; until
  * then only networks and its tests use them, so they live here.
  */
-
-const Postcode = z
-  .string()
-  .transform((value) => value.replace(/\s+/g, '').toUpperCase())
-  .pipe(z.string().regex(/^[1-9]\d{3}[A-Z]{2}$/, 'expected a Dutch postcode such as 1234AB'));
 
 export const MunicipalityParams = z.strictObject({ municipalityCode: MunicipalityCode });
 export const MunicipalityBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
@@ -225,6 +221,8 @@ export const PartnerBody = z
     signalKinds: z.array(SignalKind).max(20).default([]),
     active: z.boolean().default(true),
   })
+  // The same rule for the document's readers, which a refinement does not show.
+  .meta({ oneOf: [{ required: ['oin'] }, { required: ['kvk'] }] })
   .superRefine((partner, context) => {
     if ((partner.oin === undefined) === (partner.kvk === undefined)) {
       context.addIssue({

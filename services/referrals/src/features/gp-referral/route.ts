@@ -166,7 +166,7 @@ export const gpReferralRoutes: FastifyPluginAsyncZod<GpReferralDeps> = async (ap
   app.get(
     '/v1/referrals/:referralId',
     {
-      onRequest: authenticate({ kinds: ['gp'], scope: scopes.referralsRead }),
+      onRequest: authenticate({ kinds: ['gp'], scope: scopes.referralsRead, objectInPath: true }),
       schema: {
         summary: 'Where your GP referral stands: the closed loop back to the practice',
         description:

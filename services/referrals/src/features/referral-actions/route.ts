@@ -47,7 +47,7 @@ async function noFields(request: { body: unknown }) {
     })),
   });
 }
-const teamWriters = authenticate({ kinds: ['team'], scope: scopes.referralsWrite });
+const teamWriters = authenticate({ kinds: ['team'], scope: scopes.referralsWrite, objectInPath: true });
 
 const actorOf = (principal: Principal): Actor => ({
   kind: principal.kind === 'coordinator' ? 'coordinator' : 'team',
@@ -140,7 +140,7 @@ export const referralActionRoutes: FastifyPluginAsyncZod<ActionDeps> = async (ap
   app.post(
     '/v1/teams/:teamId/referrals/:referralId/transfer',
     {
-      onRequest: authenticate({ kinds: ['team', 'coordinator'], scope: scopes.referralsWrite }),
+      onRequest: authenticate({ kinds: ['team', 'coordinator'], scope: scopes.referralsWrite, objectInPath: true }),
       bodyLimit,
       schema: {
         ...common,

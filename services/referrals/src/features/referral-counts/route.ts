@@ -48,7 +48,7 @@ export const referralCountsRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient }
       const principal = principalOf(request);
       const { municipalityCode } = request.params;
       if (principal.kind === 'coordinator' && principal.municipalityCode !== municipalityCode) {
-        throw new DomainError('TEAM_NOT_YOURS', 'this municipality is not yours');
+        throw new DomainError('NOT_YOUR_MUNICIPALITY', `this token does not work for ${municipalityCode}`);
       }
       const { from, to } = amsterdamMonthBounds(request.query.month);
       const [neighbourhoods, teams] = await Promise.all([

@@ -20,7 +20,7 @@ import { toDetail, toSummary } from './view.ts';
 
 const TeamParams = z.strictObject({ teamId: z.uuid() });
 const ReferralParams = z.strictObject({ teamId: z.uuid(), referralId: z.uuid() });
-const readers = authenticate({ kinds: ['team', 'coordinator'], scope: scopes.referralsRead });
+const readers = authenticate({ kinds: ['team', 'coordinator'], scope: scopes.referralsRead, objectInPath: true });
 const notFound = () => new DomainError('REFERRAL_NOT_FOUND', 'no such referral in this team');
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
 
@@ -117,7 +117,7 @@ export const teamInboxRoutes: FastifyPluginAsyncZod<{ prisma: PrismaClient; cloc
   app.get(
     '/v1/teams/:teamId/referrals/:referralId/subject',
     {
-      onRequest: authenticate({ kinds: ['team'], scope: scopes.referralsRead }),
+      onRequest: authenticate({ kinds: ['team'], scope: scopes.referralsRead, objectInPath: true }),
       schema: {
         summary: "The patient's details of a GP referral, for the team holding it",
         description:

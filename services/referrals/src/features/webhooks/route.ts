@@ -147,6 +147,8 @@ export const webhooksRoute: FastifyPluginAsyncZod<{
     url: z
       .string()
       .max(MAX_URL_LENGTH)
+      // What the checks below amount to in a schema; plain http is for development only.
+      .meta({ format: 'uri', pattern: '^https://' })
       .superRefine((url, context) => {
         for (const issue of checkEndpointUrl(url, allowLocalHttp)) {
           context.addIssue({ code: 'custom', message: `${issue.code}: ${issue.detail}` });

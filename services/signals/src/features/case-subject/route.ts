@@ -50,7 +50,7 @@ export const caseSubjectRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient }> =
   app.get(
     '/v1/cases/:caseId/subject',
     {
-      onRequest: authenticate({ kinds: ['team'], scope: scopes.referralsRead }),
+      onRequest: authenticate({ kinds: ['team'], scope: scopes.referralsRead, objectInPath: true }),
       schema: {
         summary: 'Who a household case is about, for the team that holds its referral',
         description:

@@ -12,7 +12,7 @@ export const getSignalRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient }> = a
   app.get(
     '/v1/signals/:signalId',
     {
-      onRequest: authenticate({ kinds: signallingKinds, scope: scopes.signalsRead }),
+      onRequest: authenticate({ kinds: signallingKinds, scope: scopes.signalsRead, objectInPath: true }),
       schema: {
         summary: 'One of your own signals, with the feedback you are entitled to',
         tags: ['signals'],

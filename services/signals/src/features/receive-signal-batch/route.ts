@@ -9,7 +9,7 @@ import {
 import { scopes } from '@vangnet/contracts/organisations';
 import type { FastifyPluginAsyncZod } from '@vangnet/platform/app';
 import { authenticate, principalOf } from '@vangnet/platform/auth';
-import { DomainError, invalidFields } from '@vangnet/platform/problem';
+import { DomainError, invalidFields, parseRequestPart } from '@vangnet/platform/problem';
 import { z } from 'zod';
 import { signallingKinds } from '../partners.ts';
 import { bsnFields } from '../receive-signal/bsn.ts';
@@ -33,13 +33,13 @@ export const receiveSignalBatchRoute: FastifyPluginAsyncZod<IntakeDeps> = async 
     if (bsn.length > 0) {
       return { index, status: 'rejected', code: 'SIGNAL_BSN_NOT_ALLOWED', errors: bsn };
     }
-    const parsed = SignalRequest.safeParse(item);
+    const parsed = parseRequestPart(SignalRequest, item);
     if (!parsed.success) {
       return {
         index,
         status: 'rejected',
         code: 'VALIDATION_FAILED',
-        errors: invalidFields('body', parsed.error.issues),
+        errors: invalidFields('body', parsed.issues),
       };
     }
     try {

@@ -125,7 +125,7 @@ export const receiveSignalFileRoute: FastifyPluginAsyncZod<FileRouteDeps> = asyn
   app.get(
     '/v1/signal-files/:fileId',
     {
-      onRequest: authenticate({ kinds: signallingKinds, scope: scopes.signalsRead }),
+      onRequest: authenticate({ kinds: signallingKinds, scope: scopes.signalsRead, objectInPath: true }),
       schema: {
         summary: 'Progress of one of your file deliveries, with the errors of refused rows',
         description:
