@@ -3,6 +3,7 @@ import { ReferralRequestedV1 } from '@vangnet/contracts/referrals';
 import { CaseOpenedV1, SignalReceivedV1 } from '@vangnet/contracts/signals';
 import { appendToOutbox } from '@vangnet/db/outbox';
 import { type HandlerContext, on } from '@vangnet/messaging/consumer';
+import { type Lane, onLane } from '@vangnet/messaging/lanes';
 import type { Transaction } from '../../db.ts';
 import { routingEvent } from '../../integration/routing-events.ts';
 import { senderMunicipality } from '../coordinator-queue/sender.ts';
@@ -73,6 +74,7 @@ export async function routeItem(
   eventSource: string,
   round: RoutingRound = FIRST_ROUTING,
   earlier: EarlierRouting = { escalatesOn: null },
+  lane: Lane = 'main',
 ): Promise<void> {
   const now = new Date();
   if (round === FIRST_ROUTING) {
@@ -144,15 +146,16 @@ export async function routeItem(
       },
     });
   }
-  await appendToOutbox(tx, [
-    routingEvent(outcome, decisionId, now, { source: eventSource, ...trace }, round, {
-      escalatesOn: escalatesOn ?? undefined,
-    }),
-  ]);
+  // The decision travels on the lane its item came on: referrals' consumers
+  // of bulk decisions queue behind the file, not a crisis' decision.
+  const decided = routingEvent(outcome, decisionId, now, { source: eventSource, ...trace }, round, {
+    escalatesOn: escalatesOn ?? undefined,
+  });
+  await appendToOutbox(tx, [onLane(decided, lane)]);
 }
 
 /** A single signal, as the walking skeleton sends it (before household cases). */
-export const routeSignal = (eventSource: string) =>
+export const routeSignal = (eventSource: string, lane: Lane = 'main') =>
   on<typeof SignalReceivedV1, Transaction>(SignalReceivedV1, (signal, context) =>
     routeItem(
       {
@@ -164,11 +167,14 @@ export const routeSignal = (eventSource: string) =>
       signal,
       context,
       eventSource,
+      FIRST_ROUTING,
+      undefined,
+      lane,
     ),
   );
 
 /** A household case: what signals publishes once cases exist; the team works the case. */
-export const routeCase = (eventSource: string) =>
+export const routeCase = (eventSource: string, lane: Lane = 'main') =>
   on<typeof CaseOpenedV1, Transaction>(CaseOpenedV1, (opened, context) =>
     routeItem(
       {
@@ -181,6 +187,9 @@ export const routeCase = (eventSource: string) =>
       opened,
       context,
       eventSource,
+      FIRST_ROUTING,
+      undefined,
+      lane,
     ),
   );
 
