@@ -59,7 +59,7 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
         inbox: prismaInbox(prisma),
         handlers: caseAccessHandlers(),
       }),
-      new EventConsumer({
+      ...laneConsumers({
         kafka: instance.kafka,
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.signals.routing-status`,
         logger: instance.log,
