@@ -63,7 +63,7 @@ describe('crisis lane', () => {
     // The bulk lane is being worked: the router has routed file rows and has many more to go.
     await waitFor(
       'the router working the file',
-      async () => ((await routedTo(fileTeam.id)) >= 1_000 ? true : undefined),
+      async () => ((await routedTo(fileTeam.id)) >= 200 ? true : undefined),
       {
         timeoutMs: 120_000,
         intervalMs: 200,
@@ -95,5 +95,6 @@ describe('crisis lane', () => {
 
     expect(referral).toMatchObject({ teamId: crisisTeam.id, status: 'routed', item: { kind: 'case', id: caseId } });
     expect(routedOfFile).toBeLessThan(FILE_ROWS);
-  });
+    // Uploading and taking in the first chunks of 100,000 rows takes most of it, on a loaded 2-core machine.
+  }, 180_000);
 });
