@@ -157,7 +157,7 @@ export async function lockTeams(tx: Pick<Transaction, '$queryRaw'>, teamIds: str
 }
 
 /** The teams the rules assign to or inform; the router locks the assigned ones first (lockTeams). */
-export async function loadTeams(tx: Pick<Transaction, 'team'>, rules: RoutingRule[]): Promise<TeamState[]> {
+export async function loadTeams(tx: Pick<Transaction, '$queryRaw'>, rules: RoutingRule[]): Promise<TeamState[]> {
   return teamsById(
     tx,
     rules.flatMap((rule) => [rule.teamId, ...rule.informTeamIds]),
@@ -165,17 +165,13 @@ export async function loadTeams(tx: Pick<Transaction, 'team'>, rules: RoutingRul
 }
 
 /** Teams as committed now, without a lock. */
-export async function teamsById(tx: Pick<Transaction, 'team'>, teamIds: string[]): Promise<TeamState[]> {
+export async function teamsById(tx: Pick<Transaction, '$queryRaw'>, teamIds: string[]): Promise<TeamState[]> {
   const ids = [...new Set(teamIds)];
   if (ids.length === 0) return [];
-  const rows = await tx.team.findMany({ where: { id: { in: ids } } });
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    active: row.active,
-    capacity: row.capacity,
-    openAssignments: row.openAssignments,
-  }));
+  // Raw, as the router's other reads: only the five columns, no client-side mapping of the rest.
+  const rows = await tx.$queryRaw<Parameters<typeof teamState>[0][]>`
+    SELECT id::text, name, active, capacity, open_assignments FROM team WHERE id = ANY(${ids}::uuid[])`;
+  return rows.map(teamState);
 }
 
 /** The teams of the candidate rules with their state now, as decideRouting needs them. */
