@@ -10,8 +10,8 @@
  * Measured is what the router runs for every CaseOpened or
  * ReferralRequested (decideForItem of features/route-item/consumer.ts):
  * postcode and house number to neighbourhood (PC6, then PC4), the
- * municipality's rules, the teams of the rules that hold (row-locked, as
- * the router takes them), and the pure decision, in one transaction as the
+ * municipality's rules, the teams of the rules that hold, the pure decision
+ * and the claim of the chosen team's place (its row lock), in one transaction as the
  * consumer's inbox transaction would hold it. Not measured: the writes
  * after the decision (decision row, routed item, outbox), which are the
  * same few inserts whatever the number of rules.
@@ -23,8 +23,14 @@
  * (c) the same decision path for a municipality with 10 rules;
  * (d) a bare indexed SELECT of the address's postcode rows (the floor: one
  *     round trip to PostgreSQL).
+ * (e) the backlog: a first routing as the router's consumer applies it
+ *     (routeItem with every write: decision, routed item, capacity, outbox,
+ *     inside the inbox transaction), BENCH_CONCURRENCY at once as the
+ *     consumer works partitions, and what a 100,000-row file therefore takes;
+ *     baseline (f) the same inbox transactions with an empty handler. Kafka's
+ *     fetch and the relay are not in it (bench:messaging measures those).
  *
- * Knobs (environment): BENCH_RULES, BENCH_MAP_ROWS, BENCH_DECISIONS, BENCH_CONCURRENCY.
+ * Knobs (environment): BENCH_RULES, BENCH_MAP_ROWS, BENCH_DECISIONS, BENCH_CONCURRENCY, BENCH_BACKLOG.
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -34,10 +40,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type AgeBand, ageBands, type SignalKind, signalKinds } from '@vangnet/contracts/codes';
 import type { AmountBand } from '@vangnet/contracts/signals';
+import { prismaInbox } from '@vangnet/db/inbox';
 import { saveDistrict, saveMunicipality, saveNeighbourhood } from '@vangnet/networks/areas';
 import { createPrismaClient } from '@vangnet/networks/db';
 import { importPostcodeMap } from '@vangnet/networks/import-postcode-map';
-import { decideForItem } from '@vangnet/networks/route-item';
+import { decideForItem, routeItem } from '@vangnet/networks/route-item';
 import { replaceRules } from '@vangnet/networks/rules';
 import { saveTeam } from '@vangnet/networks/teams';
 import { distribution, intFromEnv, loadAverage, machine, round, runBench, table } from '@vangnet/testing/bench';
@@ -66,6 +73,9 @@ const config = {
   decisions: intFromEnv('BENCH_DECISIONS', 5_000),
   warmupDecisions: 300,
   concurrency: intFromEnv('BENCH_CONCURRENCY', 3),
+  /** Items of the backlog run (e); the file of the goal has 100,000 rows. */
+  backlogItems: intFromEnv('BENCH_BACKLOG', 5_000),
+  fileRows: 100_000,
   /** Connections the Prisma pool may open; the router's is the service's pool. */
   poolSize: 8,
 };
@@ -244,9 +254,10 @@ type Prisma = ReturnType<typeof createPrismaClient>;
 /** One decision as the router makes it: inside a transaction, the decision path and nothing else. */
 async function decideOnce(prisma: Prisma, item: Item): Promise<{ ms: number; outcome: string; rule?: string }> {
   const started = performance.now();
-  const { outcome } = await prisma.$transaction((tx) =>
-    decideForItem(tx, item.facts, item.address, { attempt: 1, excludedTeamIds: [] }, new Date()),
-  );
+  const outcome = await prisma.$transaction(async (tx) => {
+    const decided = await decideForItem(tx, item.facts, item.address, { attempt: 1, excludedTeamIds: [] }, new Date());
+    return decided.claim();
+  });
   return {
     ms: performance.now() - started,
     outcome: outcome.outcome === 'decided' ? 'decided' : outcome.reason,
@@ -317,6 +328,46 @@ async function bareSelect(pool: pg.Pool, items: Item[]) {
   };
 }
 
+/**
+ * Items routed as the consumer applies them (inbox entry and every write in
+ * one transaction), `workers` at once; with `empty` the handler does
+ * nothing, the floor of the consumer's own transaction.
+ */
+async function backlog(prisma: Prisma, items: Item[], workers: number, empty = false) {
+  const inbox = prismaInbox(prisma);
+  const group = `bench.router.${randomUUID()}`;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < items.length) {
+        const item = items[next] as Item;
+        next += 1;
+        const id = randomUUID();
+        const event = {
+          id,
+          source: context.source,
+          type: 'nl.vangnet.signals.CaseOpened.v1',
+          specversion: '1.0' as const,
+          time: new Date().toISOString(),
+          datacontenttype: 'application/json' as const,
+        };
+        await inbox.runOnce(group, id, async (tx) => {
+          if (!empty) await routeItem(item.facts, item.address, { tx, event, trace: {} }, context.source);
+        });
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  const perSecond = items.length / (elapsed / 1_000);
+  return {
+    concurrency: workers,
+    items: items.length,
+    itemsPerSecond: Math.round(perSecond),
+    fileOf100kRowsSeconds: Math.round(config.fileRows / perSecond),
+  };
+}
+
 async function run() {
   const loadAtStart = loadAverage();
   const infrastructure = await startTestInfrastructure();
@@ -372,6 +423,16 @@ async function run() {
     progress(`(d) ${config.decisions} bare postcode SELECTs`);
     const bare = await bareSelect(pool, items);
 
+    progress(`(e) backlog: ${config.backlogItems} first routings with their writes, ${config.concurrency} in flight`);
+    const backlogRun = await backlog(prisma, makeItems(big, config.backlogItems, map.pc6PerPc4), config.concurrency);
+    progress(`(f) baseline: ${config.backlogItems} empty inbox transactions, ${config.concurrency} in flight`);
+    const emptyInbox = await backlog(
+      prisma,
+      makeItems(big, config.backlogItems, map.pc6PerPc4),
+      config.concurrency,
+      true,
+    );
+
     const ratio = (a: number, b: number) => round(a / b, 2);
     return {
       benchmark: 'routing',
@@ -395,7 +456,11 @@ async function run() {
         postcodeMapImportRowsPerSecond: Math.round(imported.rows / (importMs / 1_000)),
       },
       decisionPath: { sequential: latency, concurrent: throughput },
-      baseline: { tenRules: fewRules, bareSelect: bare },
+      backlog: {
+        firstRoutings: backlogRun,
+        goal: `a ${config.fileRows}-row file fully routed within 300 s`,
+      },
+      baseline: { tenRules: fewRules, bareSelect: bare, emptyInbox },
       ratio: {
         vsTenRules: {
           p50: ratio(latency.latencyMs.p50, fewRules.latencyMs.p50),
@@ -406,6 +471,7 @@ async function run() {
           p50: ratio(latency.latencyMs.p50, bare.latencyMs.p50),
           p99: ratio(latency.latencyMs.p99, bare.latencyMs.p99),
         },
+        backlogVsEmptyInbox: ratio(backlogRun.itemsPerSecond, emptyInbox.itemsPerSecond),
       },
       benchSeconds: 0,
     };
@@ -459,6 +525,7 @@ function summary(result: Awaited<ReturnType<typeof run>>): string {
     ]),
     '',
     `ratio to ${result.setUp.baselineRules} rules: p50 ${result.ratio.vsTenRules.p50}, p99 ${result.ratio.vsTenRules.p99}; to the bare SELECT: p50 ${result.ratio.vsBareSelect.p50}, p99 ${result.ratio.vsBareSelect.p99}`,
+    `backlog: ${result.backlog.firstRoutings.itemsPerSecond} first routings/s with their writes (${result.backlog.firstRoutings.concurrency} in flight): a ${result.config.fileRows}-row file in ~${result.backlog.firstRoutings.fileOf100kRowsSeconds} s; empty inbox transactions ${result.baseline.emptyInbox.itemsPerSecond}/s (ratio ${result.ratio.backlogVsEmptyInbox})`,
     `outcomes: ${JSON.stringify(s.outcomes)}`,
     `written to ${path.relative(repoRoot, resultsFile)}`,
   ].join('\n')}\n`;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventRegistry } from '@vangnet/contracts/registry';
-import { allTopics, deadLetterTopic, topicSettings } from '@vangnet/contracts/topics';
+import { allTopics, bulkLane, deadLetterTopic, type Topic, topicSettings } from '@vangnet/contracts/topics';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 
@@ -94,7 +94,14 @@ describe('the KafkaUser resources', () => {
 
   it('let each service write its own topics and dead letters, read every topic, and join only its groups', () => {
     for (const service of services) {
-      const owned = [...new Set(eventRegistry.filter((d) => d.domain === service).map((d) => d.topic))];
+      // A service that publishes an event publishes it on the topic's bulk lane too.
+      const owned = [
+        ...new Set(
+          eventRegistry
+            .filter((d) => d.domain === service)
+            .flatMap((d) => [d.topic, ...(bulkLane[d.topic] ? [bulkLane[d.topic] as Topic] : [])]),
+        ),
+      ];
       expect(literalTopics(service, 'Write'), service).toEqual([...owned, ...allTopics.map(deadLetterTopic)].sort());
       expect(literalTopics(service, 'Read'), service).toEqual([...allTopics].sort());
       expect(allowed(service, 'Read', 'topic').every((acl) => acl.resource.patternType === 'literal')).toBe(true);

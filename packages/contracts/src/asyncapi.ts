@@ -3,7 +3,7 @@ import { CloudEventHeaders } from './envelope.ts';
 import type { AnyEventDefinition } from './events.ts';
 import { eventRegistry, isCurrentVersion } from './registry.ts';
 import { readSamples } from './samples.ts';
-import { type Topic, topicSettings, topics } from './topics.ts';
+import { bulkLane, type Topic, topicSettings, topics } from './topics.ts';
 
 /**
  * The AsyncAPI 3.0 document of every event, generated from the registry and
@@ -78,18 +78,27 @@ function message(definition: AnyEventDefinition, examples: ReturnType<typeof rea
 
 export function buildAsyncApiDocument(): Record<string, unknown> {
   const samples = readSamples();
-  const usedTopics = [...new Set(eventRegistry.map((definition) => definition.topic))];
+  const definedTopics = [...new Set(eventRegistry.map((definition) => definition.topic))];
+  // A bulk lane carries its topic's events: the same messages on a channel of its own.
+  const mainOf = new Map<Topic, Topic>(
+    definedTopics.flatMap((topic) => (bulkLane[topic] ? [[bulkLane[topic], topic] as const] : [])),
+  );
+  const usedTopics = [...definedTopics, ...mainOf.keys()];
+  const definitionsOn = (topic: Topic) =>
+    eventRegistry.filter((definition) => definition.topic === (mainOf.get(topic) ?? topic));
 
   const channels = Object.fromEntries(
     usedTopics.map((topic) => {
       const settings = topicSettings[topic];
-      const definitions = eventRegistry.filter((definition) => definition.topic === topic);
+      const definitions = definitionsOn(topic);
+      const main = mainOf.get(topic);
+      const lane = main ? ` The bulk lane of ${main}: file and batch intake and the decisions on it.` : '';
       return [
         channelId(topic),
         {
           address: topic,
           title: topic,
-          description: `Published by ${[...new Set(definitions.map((d) => d.domain))].join(', ')}. Dead letters of a consumer group go to ${topic}.dlq.`,
+          description: `Published by ${[...new Set(definitions.map((d) => d.domain))].join(', ')}. Dead letters of a consumer group go to ${topic}.dlq.${lane}`,
           messages: Object.fromEntries(
             definitions.map((definition) => [
               messageId(definition),
@@ -112,7 +121,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
   // One send operation per owning service and topic.
   const operations: Record<string, unknown> = {};
   for (const topic of usedTopics) {
-    const current = eventRegistry.filter((definition) => definition.topic === topic && isCurrentVersion(definition));
+    const current = definitionsOn(topic).filter(isCurrentVersion);
     for (const owner of [...new Set(current.map((definition) => definition.domain))]) {
       const id = channelId(topic);
       operations[`${owner}Send${capitalise(id)}`] = {

@@ -1,6 +1,6 @@
 import { nlGovSource } from '@vangnet/contracts/envelope';
 import { prismaInbox } from '@vangnet/db/inbox';
-import { EventConsumer } from '@vangnet/messaging/consumer';
+import { laneConsumers } from '@vangnet/messaging/lanes';
 import { createServiceApp } from '@vangnet/platform/app';
 import { kafkaSecurityOf } from '@vangnet/platform/config';
 import { loggerOptions } from '@vangnet/platform/logging';
@@ -19,7 +19,7 @@ import { manageTeamsRoute } from './features/manage-teams/route.ts';
 import { municipalityOverviewRoute } from './features/municipality-overview/route.ts';
 import { publicHolidaysRoute } from './features/public-holidays/route.ts';
 import { simulateRoutingRoute } from './features/simulate-routing/route.ts';
-import { routerHandlers } from './integration/consumers.ts';
+import { bulkRouterHandlers, routerHandlers } from './integration/consumers.ts';
 
 /** Builds the networks service; tests call this with their own config. */
 export async function buildApp(config: NetworksConfig, logger?: Logger) {
@@ -43,15 +43,17 @@ export async function buildApp(config: NetworksConfig, logger?: Logger) {
     clientId: config.KAFKA_CLIENT_ID ?? 'vangnet-networks',
     relay: true,
     newGroupsStartAt: config.KAFKA_NEW_GROUPS_START,
-    consumers: (instance) => [
-      new EventConsumer({
-        kafka: instance.kafka,
-        groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.networks.router`,
-        logger: instance.log,
-        inbox: prismaInbox(prisma),
-        handlers: routerHandlers(eventSource),
-      }),
-    ],
+    consumers: (instance) =>
+      laneConsumers(
+        {
+          kafka: instance.kafka,
+          groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.networks.router`,
+          logger: instance.log,
+          inbox: prismaInbox(prisma),
+          handlers: routerHandlers(eventSource),
+        },
+        bulkRouterHandlers(eventSource),
+      ),
   });
   await app.register(manageAreasRoute, { prisma, eventSource });
   await app.register(manageTeamsRoute, { prisma, eventSource });

@@ -1,6 +1,6 @@
 import { nlGovSource } from '@vangnet/contracts/envelope';
 import { prismaInbox } from '@vangnet/db/inbox';
-import { EventConsumer } from '@vangnet/messaging/consumer';
+import { laneConsumers } from '@vangnet/messaging/lanes';
 import { createServiceApp } from '@vangnet/platform/app';
 import { kafkaSecurityOf } from '@vangnet/platform/config';
 import { loggerOptions } from '@vangnet/platform/logging';
@@ -50,14 +50,14 @@ export async function buildApp(config: ReferralsConfig, logger?: Logger, options
     relay: true,
     newGroupsStartAt: config.KAFKA_NEW_GROUPS_START,
     consumers: (instance) => [
-      new EventConsumer({
+      ...laneConsumers({
         kafka: instance.kafka,
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.referrals.assignment`,
         logger: instance.log,
         inbox: prismaInbox(prisma),
         handlers: assignmentHandlers({ gpStatusSource: eventSource }),
       }),
-      new EventConsumer({
+      ...laneConsumers({
         kafka: instance.kafka,
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.referrals.read-models`,
         logger: instance.log,

@@ -1,6 +1,6 @@
 import { nlGovSource } from '@vangnet/contracts/envelope';
 import { prismaInbox } from '@vangnet/db/inbox';
-import { EventConsumer } from '@vangnet/messaging/consumer';
+import { laneConsumers } from '@vangnet/messaging/lanes';
 import { createServiceApp } from '@vangnet/platform/app';
 import { kafkaSecurityOf } from '@vangnet/platform/config';
 import { loggerOptions } from '@vangnet/platform/logging';
@@ -46,21 +46,21 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
     relay: true,
     newGroupsStartAt: config.KAFKA_NEW_GROUPS_START,
     consumers: (instance) => [
-      new EventConsumer({
+      ...laneConsumers({
         kafka: instance.kafka,
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.signals.case-feedback`,
         logger: instance.log,
         inbox: prismaInbox(prisma),
         handlers: caseFeedbackHandlers(eventSource),
       }),
-      new EventConsumer({
+      ...laneConsumers({
         kafka: instance.kafka,
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.signals.case-access`,
         logger: instance.log,
         inbox: prismaInbox(prisma),
         handlers: caseAccessHandlers(),
       }),
-      new EventConsumer({
+      ...laneConsumers({
         kafka: instance.kafka,
         groupId: `${config.KAFKA_CONSUMER_GROUP_PREFIX}.signals.routing-status`,
         logger: instance.log,

@@ -25,3 +25,13 @@ export const routerHandlers = (eventSource: string): EventHandler<Transaction>[]
   escalateToCoordinator(),
   freeSlotOnClose(),
 ];
+
+/**
+ * The router's consumer on the bulk lane (signals.bulk.v1): first routings
+ * of file and batch items, decided on the decisions' bulk lane. Re-routings
+ * stay with the main group (their events are on referrals.events.v1).
+ */
+export const bulkRouterHandlers = (eventSource: string): EventHandler<Transaction>[] => [
+  routeSignal(eventSource, 'bulk'),
+  routeCase(eventSource, 'bulk'),
+];

@@ -115,7 +115,33 @@ function fakeTransaction(data: { item?: { kind: string; id: string }; teamId?: s
     },
     // No configured holidays: the Dutch list.
     publicHolidayYear: { findMany: vi.fn(async () => []) },
-    $queryRaw: vi.fn(async () => []),
+    // The router's raw statements (load.ts): the address with its versions, the claim of a place, the teams it locks.
+    $queryRaw: vi.fn(async (sql: TemplateStringsArray, ...values: unknown[]) => {
+      const text = sql.join('?');
+      if (text.includes('postcode_range')) {
+        return [
+          {
+            postcode: (values[0] as string[]).at(-1),
+            house_number_from: 1,
+            house_number_to: 99999,
+            neighbourhood_code: 'BU99010101',
+            district_code: 'WK990101',
+            municipality_code: 'GM9901',
+            active: true,
+            rules_version: randomUUID(),
+            holidays_version: '0:',
+          },
+        ];
+      }
+      if (text.includes('UPDATE team')) return [{ id: values[0] }];
+      if (text.includes('open_assignments')) {
+        return (values[0] as string[]).map((id) => {
+          const { openAssignments, ...team } = teamRow(id);
+          return { ...team, open_assignments: openAssignments };
+        });
+      }
+      return [];
+    }),
     // INSERT INTO outbox (event_id, topic, message_key, headers, payload)
     $executeRaw: vi.fn(async (_sql: TemplateStringsArray, ...values: unknown[]) => {
       outbox.push({ headers: JSON.parse(String(values[3])), payload: JSON.parse(String(values[4])) });

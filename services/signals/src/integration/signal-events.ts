@@ -2,8 +2,10 @@ import type { SignalKind } from '@vangnet/contracts/codes';
 import { ageBandOn } from '@vangnet/contracts/codes';
 import type { EventData } from '@vangnet/contracts/events';
 import { PartnerId } from '@vangnet/contracts/organisations';
-import type { CaseOpenedV1, CaseSignalAddedV1 } from '@vangnet/contracts/signals';
-import { type AcceptedSignal, amountBand } from '../features/receive-signal/decide.ts';
+import { CaseOpenedV1, CaseSignalAddedV1 } from '@vangnet/contracts/signals';
+import { onLane } from '@vangnet/messaging/lanes';
+import { type OutboxContext, type OutboxMessage, outboxMessage } from '@vangnet/messaging/outbox';
+import { type AcceptedSignal, amountBand, type CaseChange } from '../features/receive-signal/decide.ts';
 
 /*
  * The integration events of a household case: what the router and the team
@@ -43,4 +45,27 @@ export function caseSignalAdded(caseId: string, signal: AcceptedSignal): EventDa
     ...bandOf(signal),
     addedAt: signal.receivedAt.toISOString(),
   };
+}
+
+/** How a signal came in: one request, an item of a batch, a row of a file delivery. */
+export type IntakeChannel = 'single' | 'batch' | 'file';
+
+/**
+ * The outbox row for a signal that opened or joined a case, on its lane:
+ * a batch item's or a file row's on the bulk lane (signals.bulk.v1), so a
+ * delivery of 100,000 rows queues there and not before single signals; a
+ * crisis always on the main topic, whichever way it came, because an
+ * eviction or a disconnection must never wait behind bulk work.
+ */
+export function caseEventMessage(
+  caseChange: NonNullable<CaseChange>,
+  signal: AcceptedSignal,
+  context: OutboxContext,
+  channel: IntakeChannel,
+): OutboxMessage {
+  const message =
+    caseChange.kind === 'opened'
+      ? outboxMessage(CaseOpenedV1, caseOpened(caseChange.caseId, signal), context)
+      : outboxMessage(CaseSignalAddedV1, caseSignalAdded(caseChange.caseId, signal), context);
+  return onLane(message, channel === 'single' || signal.crisis ? 'main' : 'bulk');
 }

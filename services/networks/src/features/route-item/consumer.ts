@@ -3,10 +3,10 @@ import { ReferralRequestedV1 } from '@vangnet/contracts/referrals';
 import { CaseOpenedV1, SignalReceivedV1 } from '@vangnet/contracts/signals';
 import { appendToOutbox } from '@vangnet/db/outbox';
 import { type HandlerContext, on } from '@vangnet/messaging/consumer';
+import { type Lane, onLane } from '@vangnet/messaging/lanes';
 import type { Transaction } from '../../db.ts';
 import { routingEvent } from '../../integration/routing-events.ts';
 import { senderMunicipality } from '../coordinator-queue/sender.ts';
-import { loadHolidayCalendar } from '../public-holidays/store.ts';
 import {
   decideRouting,
   FIRST_ROUTING,
@@ -14,8 +14,18 @@ import {
   type RoutingFacts,
   type RoutingOutcome,
   type RoutingRound,
+  type TeamState,
 } from './decide.ts';
-import { candidateRules, findNeighbourhood, loadRules, loadTeams, lockTeams } from './load.ts';
+import {
+  candidateRules,
+  claimPlace,
+  holidaysAt,
+  loadRules,
+  loadTeams,
+  lockAndLoadTeams,
+  routingContext,
+  teamsById,
+} from './load.ts';
 
 export interface RoutingAddress {
   postcode: string;
@@ -27,10 +37,13 @@ export interface RoutingAddress {
 }
 
 /**
- * The router's decision path, reads only: address to neighbourhood (PC6,
- * then PC4), the municipality's rules, the teams of the rules that hold
- * (locked: see lockTeams) and the pure decision. `pnpm bench:routing`
- * measures exactly this.
+ * The router's decision path: address to neighbourhood (PC6, then PC4) with
+ * the versions of what is cached, the municipality's rules (from memory),
+ * the teams of the rules that hold and the pure decision. Reads only; a
+ * decided outcome binds once `claim` took the team's place (a re-routing,
+ * which frees another team's place in the same transaction, locks every
+ * team concerned in id order up front instead). `pnpm bench:routing`
+ * measures exactly this, the claim included.
  */
 export async function decideForItem(
   tx: Transaction,
@@ -39,18 +52,53 @@ export async function decideForItem(
   round: RoutingRound,
   now: Date,
   lockTeamIds: string[] = [],
-): Promise<{ neighbourhood: ItemNeighbourhood | undefined; outcome: RoutingOutcome }> {
-  const neighbourhood = await findNeighbourhood(tx, address.postcode, address.houseNumber);
-  const rules = neighbourhood ? await loadRules(tx, neighbourhood.municipalityCode) : [];
+): Promise<{
+  neighbourhood: ItemNeighbourhood | undefined;
+  outcome: RoutingOutcome;
+  claim: () => Promise<RoutingOutcome>;
+}> {
+  const context = await routingContext(tx, address.postcode, address.houseNumber);
+  const neighbourhood = context.neighbourhood;
+  const rules = neighbourhood ? await loadRules(tx, neighbourhood.municipalityCode, context.rulesVersion) : [];
   const candidates = candidateRules(rules, facts, neighbourhood);
-  await lockTeams(tx, [...candidates.map((rule) => rule.teamId), ...lockTeamIds]);
-  const teams = await loadTeams(tx, candidates);
-  const holidays = await loadHolidayCalendar(tx, now);
+  const locked = lockTeamIds.length > 0;
+  const teams = locked ? await lockAndLoadTeams(tx, candidates, lockTeamIds) : await loadTeams(tx, candidates);
+  const holidays = await holidaysAt(tx, now, context.holidaysVersion);
+  const decide = (state: TeamState[]) =>
+    decideRouting({ facts, neighbourhood, rules: candidates, teams: state, round, now, holidays });
+  const outcome = decide(teams);
   return {
     neighbourhood,
-    outcome: decideRouting({ facts, neighbourhood, rules: candidates, teams, round, now, holidays }),
+    outcome,
+    claim: async () => {
+      if (locked) {
+        if (outcome.outcome === 'decided') await incrementOpenAssignments(tx, outcome.teamId);
+        return outcome;
+      }
+      let current = outcome;
+      let state = teams;
+      for (let attempt = 1; current.outcome === 'decided'; attempt += 1) {
+        if (await claimPlace(tx, current.teamId)) return current;
+        // The team filled up (or went inactive) since it was read: decide
+        // again with it as it is now. A failed claim holds no lock, so after
+        // a few, when the teams are that busy, lock them all in id order.
+        if (attempt === 3) {
+          const fixed = decide(await lockAndLoadTeams(tx, candidates));
+          if (fixed.outcome === 'decided') await incrementOpenAssignments(tx, fixed.teamId);
+          return fixed;
+        }
+        const [fresh] = await teamsById(tx, [current.teamId]);
+        const filled = current.teamId;
+        state = state.filter((team) => team.id !== filled).concat(fresh ? [fresh] : []);
+        current = decide(state);
+      }
+      return current;
+    },
   };
 }
+
+const incrementOpenAssignments = (tx: Transaction, teamId: string) =>
+  tx.team.update({ where: { id: teamId }, data: { openAssignments: { increment: 1 } } });
 
 /** What a re-routing carries over from the item's earlier routings. */
 export interface EarlierRouting {
@@ -73,6 +121,7 @@ export async function routeItem(
   eventSource: string,
   round: RoutingRound = FIRST_ROUTING,
   earlier: EarlierRouting = { escalatesOn: null },
+  lane: Lane = 'main',
 ): Promise<void> {
   const now = new Date();
   if (round === FIRST_ROUTING) {
@@ -85,7 +134,9 @@ export async function routeItem(
     // and forget which teams already had the item.
     if (routed) return;
   }
-  const { neighbourhood, outcome } = await decideForItem(tx, facts, address, round, now, earlier.lockTeamIds);
+  const decision = await decideForItem(tx, facts, address, round, now, earlier.lockTeamIds);
+  const neighbourhood = decision.neighbourhood;
+  const outcome = await decision.claim();
   const municipalityCode =
     outcome.municipalityCode ?? address.municipalityCode ?? (await senderMunicipality(tx, address.partnerId)) ?? null;
   const decisionId = randomUUID();
@@ -128,9 +179,8 @@ export async function routeItem(
     create: { itemKind: item.kind, itemId: item.id, ...remembered },
     update: remembered,
   });
-  if (outcome.outcome === 'decided') {
-    await tx.team.update({ where: { id: outcome.teamId }, data: { openAssignments: { increment: 1 } } });
-  } else {
+  // A decided outcome has taken its team's place already (claim).
+  if (outcome.outcome === 'failed') {
     await tx.coordinatorQueueItem.create({
       data: {
         id: randomUUID(),
@@ -144,15 +194,16 @@ export async function routeItem(
       },
     });
   }
-  await appendToOutbox(tx, [
-    routingEvent(outcome, decisionId, now, { source: eventSource, ...trace }, round, {
-      escalatesOn: escalatesOn ?? undefined,
-    }),
-  ]);
+  // The decision travels on the lane its item came on: referrals' consumers
+  // of bulk decisions queue behind the file, not a crisis' decision.
+  const decided = routingEvent(outcome, decisionId, now, { source: eventSource, ...trace }, round, {
+    escalatesOn: escalatesOn ?? undefined,
+  });
+  await appendToOutbox(tx, [onLane(decided, lane)]);
 }
 
 /** A single signal, as the walking skeleton sends it (before household cases). */
-export const routeSignal = (eventSource: string) =>
+export const routeSignal = (eventSource: string, lane: Lane = 'main') =>
   on<typeof SignalReceivedV1, Transaction>(SignalReceivedV1, (signal, context) =>
     routeItem(
       {
@@ -164,11 +215,14 @@ export const routeSignal = (eventSource: string) =>
       signal,
       context,
       eventSource,
+      FIRST_ROUTING,
+      undefined,
+      lane,
     ),
   );
 
 /** A household case: what signals publishes once cases exist; the team works the case. */
-export const routeCase = (eventSource: string) =>
+export const routeCase = (eventSource: string, lane: Lane = 'main') =>
   on<typeof CaseOpenedV1, Transaction>(CaseOpenedV1, (opened, context) =>
     routeItem(
       {
@@ -181,6 +235,9 @@ export const routeCase = (eventSource: string) =>
       opened,
       context,
       eventSource,
+      FIRST_ROUTING,
+      undefined,
+      lane,
     ),
   );
 

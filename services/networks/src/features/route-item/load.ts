@@ -1,5 +1,7 @@
+import { amsterdamDate, type HolidayCalendar } from '@vangnet/platform/working-days';
 import type { Transaction } from '../../db.ts';
 import { neighbourhoodOf, postcodeKeys } from '../map-postcode/lookup.ts';
+import { loadHolidayCalendar } from '../public-holidays/store.ts';
 import { type ItemNeighbourhood, type RoutingFacts, type RoutingRule, ruleMatches, type TeamState } from './decide.ts';
 
 /** Reads what decideRouting needs; shared by the router and the simulation. */
@@ -33,11 +35,15 @@ const ruleCache = new Map<string, { version: string; rules: readonly RoutingRule
 export async function loadRules(
   tx: Pick<Transaction, 'routingRule' | 'municipality'>,
   municipalityCode: string,
+  /** The version as the caller's transaction already read it (routingContext), saving the round trip. */
+  knownVersion?: string | null,
 ): Promise<readonly RoutingRule[]> {
-  const municipality = await tx.municipality.findUnique({
-    where: { code: municipalityCode },
-    select: { rulesVersion: true },
-  });
+  const municipality =
+    knownVersion !== undefined
+      ? knownVersion === null
+        ? null
+        : { rulesVersion: knownVersion }
+      : await tx.municipality.findUnique({ where: { code: municipalityCode }, select: { rulesVersion: true } });
   if (!municipality) return [];
   const cached = ruleCache.get(municipalityCode);
   if (cached?.version === municipality.rulesVersion) return cached.rules;
@@ -66,7 +72,77 @@ export const candidateRules = (
   rules: readonly RoutingRule[],
   facts: RoutingFacts,
   neighbourhood: ItemNeighbourhood | undefined,
-) => (neighbourhood ? rules.filter((rule) => rule.enabled && ruleMatches(rule.match, facts, neighbourhood)) : []);
+) =>
+  neighbourhood
+    ? rulesFor(rules, facts.kind, neighbourhood).filter((rule) => ruleMatches(rule.match, facts, neighbourhood))
+    : [];
+
+/**
+ * Per rule list (a frozen list is replaced, never changed, on a new
+ * version) an index of its enabled rules by place and item kind, built in
+ * one pass when the list is loaded: a rule goes under each neighbourhood it
+ * names (else each district, else "anywhere") and under each item kind it
+ * names (else "any kind"). An item looks in the six buckets of its
+ * neighbourhood, district and kind, in list order, and checks the other
+ * conditions (urgency, bands, concerns) on those few rules instead of 10,000.
+ */
+interface RuleIndex {
+  buckets: Map<string, number[]>;
+  /** Per (kind, neighbourhood): the merged buckets, as decisions for one place repeat. */
+  merged: Map<string, RoutingRule[]>;
+}
+
+const ruleIndex = new WeakMap<readonly RoutingRule[], RuleIndex>();
+const ANY = '*';
+
+function indexRules(rules: readonly RoutingRule[]): RuleIndex {
+  const buckets = new Map<string, number[]>();
+  rules.forEach((rule, position) => {
+    if (!rule.enabled) return;
+    const { neighbourhoodCodes: n, districtCodes: d, itemKinds: k } = rule.match;
+    const places = n?.length ? n.map((code) => `n:${code}`) : d?.length ? d.map((code) => `d:${code}`) : [ANY];
+    const kinds = k?.length ? k : [ANY];
+    for (const place of new Set(places)) {
+      for (const kind of new Set(kinds)) {
+        const key = `${place}|${kind}`;
+        const bucket = buckets.get(key);
+        if (bucket) bucket.push(position);
+        else buckets.set(key, [position]);
+      }
+    }
+  });
+  return { buckets, merged: new Map() };
+}
+
+function rulesFor(rules: readonly RoutingRule[], kind: RoutingFacts['kind'], area: ItemNeighbourhood): RoutingRule[] {
+  let index = ruleIndex.get(rules);
+  if (!index) {
+    index = indexRules(rules);
+    ruleIndex.set(rules, index);
+  }
+  const key = `${kind}|${area.code}|${area.districtCode}`;
+  let found = index.merged.get(key);
+  if (!found) {
+    const positions: number[] = [];
+    for (const place of [`n:${area.code}`, `d:${area.districtCode}`, ANY]) {
+      for (const wanted of [kind, ANY]) positions.push(...(index.buckets.get(`${place}|${wanted}`) ?? []));
+    }
+    found = [...new Set(positions)]
+      .sort((a, b) => a - b)
+      .map((position) => rules[position] as RoutingRule)
+      .filter(
+        (rule) =>
+          holdsFor(rule.match.itemKinds, kind) &&
+          holdsFor(rule.match.neighbourhoodCodes, area.code) &&
+          holdsFor(rule.match.districtCodes, area.districtCode),
+      );
+    index.merged.set(key, found);
+  }
+  return found;
+}
+
+const holdsFor = <T>(wanted: readonly T[] | undefined, actual: T) =>
+  wanted === undefined || wanted.length === 0 || wanted.includes(actual);
 
 /**
  * Row locks on teams whose open assignments this transaction may change,
@@ -81,15 +157,151 @@ export async function lockTeams(tx: Pick<Transaction, '$queryRaw'>, teamIds: str
 }
 
 /** The teams the rules assign to or inform; the router locks the assigned ones first (lockTeams). */
-export async function loadTeams(tx: Transaction, rules: RoutingRule[]): Promise<TeamState[]> {
-  const ids = [...new Set(rules.flatMap((rule) => [rule.teamId, ...rule.informTeamIds]))];
+export async function loadTeams(tx: Pick<Transaction, '$queryRaw'>, rules: RoutingRule[]): Promise<TeamState[]> {
+  return teamsById(
+    tx,
+    rules.flatMap((rule) => [rule.teamId, ...rule.informTeamIds]),
+  );
+}
+
+/** Teams as committed now, without a lock. */
+export async function teamsById(tx: Pick<Transaction, '$queryRaw'>, teamIds: string[]): Promise<TeamState[]> {
+  const ids = [...new Set(teamIds)];
   if (ids.length === 0) return [];
-  const rows = await tx.team.findMany({ where: { id: { in: ids } } });
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    active: row.active,
-    capacity: row.capacity,
-    openAssignments: row.openAssignments,
-  }));
+  // Raw, as the router's other reads: only the five columns, no client-side mapping of the rest.
+  const rows = await tx.$queryRaw<Parameters<typeof teamState>[0][]>`
+    SELECT id::text, name, active, capacity, open_assignments FROM team WHERE id = ANY(${ids}::uuid[])`;
+  return rows.map(teamState);
+}
+
+/** The teams of the candidate rules with their state now, as decideRouting needs them. */
+const teamState = (row: {
+  id: string;
+  name: string;
+  active: boolean;
+  capacity: number;
+  open_assignments: number;
+}): TeamState => ({
+  id: row.id,
+  name: row.name,
+  active: row.active,
+  capacity: row.capacity,
+  openAssignments: row.open_assignments,
+});
+
+/**
+ * lockTeams and loadTeams in one round trip: the teams the rules assign to
+ * or inform, plus `lockTeamIds`, locked in id order (as lockTeams) and read
+ * as the lock sees them. Not cached: open assignments change with every
+ * decision on every instance, and a stale count would overfill a team; the
+ * lock is needed anyway, and the row comes with it for free. Locking the
+ * informed teams too costs little (a rule informs a few) and keeps one order.
+ */
+export async function lockAndLoadTeams(
+  tx: Pick<Transaction, '$queryRaw'>,
+  rules: RoutingRule[],
+  lockTeamIds: string[] = [],
+): Promise<TeamState[]> {
+  const ids = [...new Set([...rules.flatMap((rule) => [rule.teamId, ...rule.informTeamIds]), ...lockTeamIds])].sort();
+  if (ids.length === 0) return [];
+  const rows = await tx.$queryRaw<Parameters<typeof teamState>[0][]>`
+    SELECT id::text, name, active, capacity, open_assignments FROM team
+     WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+  return rows.map(teamState);
+}
+
+/**
+ * The address's neighbourhood, its municipality's rules version and the
+ * holiday calendar's version in one statement: what the router asks the
+ * database before every decision (the rules and the calendar themselves
+ * come from memory while their versions hold). The postcode map is not
+ * cached: a file delivery's rows are distinct households, so an address
+ * cache would hardly ever hit, and holding a 500,000-row map per instance
+ * costs memory and a reload on every import; the indexed lookup joined
+ * with its neighbourhood is one round trip.
+ */
+export async function routingContext(
+  tx: Pick<Transaction, '$queryRaw'>,
+  postcode: string,
+  houseNumber: number,
+): Promise<{ neighbourhood: ItemNeighbourhood | undefined; rulesVersion: string | null; holidaysVersion: string }> {
+  const rows = await tx.$queryRaw<
+    {
+      postcode: string | null;
+      house_number_from: number | null;
+      house_number_to: number | null;
+      neighbourhood_code: string | null;
+      district_code: string | null;
+      municipality_code: string | null;
+      active: boolean | null;
+      rules_version: string | null;
+      holidays_version: string;
+    }[]
+  >`
+    SELECT r.postcode, r.house_number_from, r.house_number_to, r.neighbourhood_code,
+           n.district_code, n.municipality_code, n.active, m.rules_version::text,
+           h.version AS holidays_version
+      FROM (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') AS version FROM public_holiday_year) h
+      LEFT JOIN postcode_range r ON r.postcode = ANY(${postcodeKeys(postcode)})
+      LEFT JOIN neighbourhood n ON n.code = r.neighbourhood_code
+      LEFT JOIN municipality m ON m.code = n.municipality_code`;
+  const holidaysVersion = rows[0]?.holidays_version ?? '';
+  const ranges = rows.flatMap((row) =>
+    row.postcode === null || row.neighbourhood_code === null
+      ? []
+      : [
+          {
+            postcode: row.postcode,
+            houseNumberFrom: row.house_number_from ?? 0,
+            houseNumberTo: row.house_number_to ?? 0,
+            neighbourhoodCode: row.neighbourhood_code,
+          },
+        ],
+  );
+  const code = neighbourhoodOf(ranges, postcode, houseNumber);
+  const found = rows.find((row) => row.neighbourhood_code === code);
+  // An inactive (or missing) neighbourhood routes nothing: the address is as good as unmapped.
+  if (!code || !found?.active || !found.district_code || !found.municipality_code) {
+    return { neighbourhood: undefined, rulesVersion: null, holidaysVersion };
+  }
+  return {
+    neighbourhood: { code, districtCode: found.district_code, municipalityCode: found.municipality_code },
+    rulesVersion: found.rules_version,
+    holidaysVersion,
+  };
+}
+
+/**
+ * The configured holidays by the version routingContext read (the count and
+ * latest change of the few yearly rows; a year's list is only ever replaced
+ * whole, which renews its updated_at). Keyed with the first year read, which
+ * moves at new year.
+ */
+let holidayCache: { key: string; calendar: HolidayCalendar } | undefined;
+
+export async function holidaysAt(
+  tx: Parameters<typeof loadHolidayCalendar>[0],
+  now: Date,
+  version: string,
+): Promise<HolidayCalendar> {
+  const key = `${version}|${amsterdamDate(now).slice(0, 4)}`;
+  if (holidayCache?.key === key) return holidayCache.calendar;
+  const calendar = await loadHolidayCalendar(tx, now);
+  holidayCache = { key, calendar };
+  return calendar;
+}
+
+/**
+ * Takes one of the team's free places, if it still has one and is active:
+ * the capacity check and the count in one statement under the row's lock,
+ * so two decisions at once on different partitions cannot both take the
+ * last place, and a decision locks only the team it chose (held to commit),
+ * not every team of the rules that held.
+ */
+export async function claimPlace(tx: Pick<Transaction, '$queryRaw'>, teamId: string): Promise<boolean> {
+  const claimed = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE team SET open_assignments = open_assignments + 1
+     WHERE id = ${teamId}::uuid AND active AND open_assignments < capacity
+    RETURNING id::text`;
+  return claimed.length > 0;
 }

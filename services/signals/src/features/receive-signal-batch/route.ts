@@ -43,7 +43,7 @@ export const receiveSignalBatchRoute: FastifyPluginAsyncZod<IntakeDeps> = async 
       };
     }
     try {
-      const { signal } = await takeInSignal(deps, partner, parsed.data, trace);
+      const { signal } = await takeInSignal(deps, partner, parsed.data, trace, 'batch');
       return { index, status: 'accepted', signal };
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { SignalRequest } from '@vangnet/contracts/http/signals';
 import type { OrganisationKind } from '@vangnet/contracts/organisations';
-import { CaseOpenedV1, CaseSignalAddedV1 } from '@vangnet/contracts/signals';
-import { type OutboxMessage, outboxMessage } from '@vangnet/messaging/outbox';
+import type { OutboxMessage } from '@vangnet/messaging/outbox';
 import { DomainError } from '@vangnet/platform/problem';
 import type { Transaction } from '../../db.ts';
-import { caseOpened, caseSignalAdded } from '../../integration/signal-events.ts';
+import { caseEventMessage } from '../../integration/signal-events.ts';
 import { type AcceptedSignal, decideReceiveSignal, type Partner } from '../receive-signal/decide.ts';
 import { type IntakeDeps, lockHouseholds } from '../receive-signal/intake.ts';
 import { householdKey, matchingCutoff, personKey } from '../receive-signal/rules.ts';
@@ -193,10 +192,10 @@ export async function takeInChunk(
       if (caseChange?.kind === 'opened') {
         openCaseByKey.set(key, caseChange.caseId);
         openedCases.push(signal);
-        messages.push(outboxMessage(CaseOpenedV1, caseOpened(caseChange.caseId, signal), context));
+        messages.push(caseEventMessage(caseChange, signal, context, 'file'));
       } else if (caseChange?.kind === 'added') {
         joinedCaseIds.add(caseChange.caseId);
-        messages.push(outboxMessage(CaseSignalAddedV1, caseSignalAdded(caseChange.caseId, signal), context));
+        messages.push(caseEventMessage(caseChange, signal, context, 'file'));
       }
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { SignalRequest, SignalResponse } from '@vangnet/contracts/http/signals';
-import { CaseOpenedV1, CaseSignalAddedV1 } from '@vangnet/contracts/signals';
 import { appendToOutbox } from '@vangnet/db/outbox';
-import { type OutboxContext, outboxMessage } from '@vangnet/messaging/outbox';
+import type { OutboxContext } from '@vangnet/messaging/outbox';
 import type { PrismaClient, Transaction } from '../../db.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
-import { caseOpened, caseSignalAdded } from '../../integration/signal-events.ts';
+import { caseEventMessage, type IntakeChannel } from '../../integration/signal-events.ts';
 import { toSignalResponse } from '../signal-response.ts';
 import {
   type AcceptedSignal,
@@ -70,6 +69,7 @@ export async function takeInSignal(
   partner: Partner,
   request: SignalRequest,
   trace: Omit<OutboxContext, 'source'>,
+  channel: IntakeChannel = 'single',
 ): Promise<{ signal: SignalResponse; created: boolean }> {
   const { prisma, settings } = deps;
   const findFirst = () =>
@@ -132,11 +132,7 @@ export async function takeInSignal(
       await tx.signal.create({ data: signalRow(signal) });
       // Repeat and unjustified signals are kept for the partner's feedback and the monitor, but never reach a team.
       if (caseChange) {
-        await appendToOutbox(tx, [
-          caseChange.kind === 'opened'
-            ? outboxMessage(CaseOpenedV1, caseOpened(caseChange.caseId, signal), context)
-            : outboxMessage(CaseSignalAddedV1, caseSignalAdded(caseChange.caseId, signal), context),
-        ]);
+        await appendToOutbox(tx, [caseEventMessage(caseChange, signal, context, channel)]);
       }
       return signal;
     });
