@@ -175,6 +175,7 @@ export class SignalFileJob {
     const { prisma } = this.#deps;
     const log = this.#log.child({ fileId: file.id });
     try {
+      let ahead = this.#staged(file.id, 0);
       for (;;) {
         if (this.#stopped) {
           // Hand the file back at once, so another instance need not wait out the lease.
@@ -184,11 +185,7 @@ export class SignalFileJob {
           });
           return;
         }
-        const staged = await prisma.signalFileRow.findMany({
-          where: { fileId: file.id },
-          orderBy: { rowNumber: 'asc' },
-          take: this.#options.chunkRows,
-        });
+        const staged = await ahead;
         if (staged.length === 0) {
           await prisma.signalFile.updateMany({
             where: { id: file.id, leaseOwner: this.#owner },
@@ -197,6 +194,11 @@ export class SignalFileJob {
           log.info('file completed');
           return;
         }
+        // The next chunk is read while this one is taken in. It lies after this one, and staged rows are
+        // deleted only under this job's lease: if another instance took the file over, this job's next
+        // commit fails on the lease and nothing read ahead is taken in.
+        ahead = this.#staged(file.id, (staged.at(-1) as StagedRow).rowNumber);
+        ahead.catch(() => undefined);
         await this.#takeIn(file, staged, log);
       }
     } catch (error) {
@@ -206,6 +208,17 @@ export class SignalFileJob {
       }
       throw error;
     }
+  }
+
+  /** Up to a chunk of the file's staged rows after `afterRow`, in file order. */
+  async #staged(fileId: string, afterRow: number): Promise<StagedRow[]> {
+    const { rows } = await this.#deps.pool.query<{ row_number: number; fields: unknown }>({
+      name: 'signal-file-staged-rows',
+      text: `SELECT row_number, fields FROM signal_file_row
+              WHERE file_id = $1::uuid AND row_number > $2 ORDER BY row_number LIMIT $3`,
+      values: [fileId, afterRow, this.#options.chunkRows],
+    });
+    return rows.map((row) => ({ rowNumber: row.row_number, fields: row.fields }));
   }
 
   /**

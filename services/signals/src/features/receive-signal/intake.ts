@@ -60,9 +60,11 @@ async function readChunkState(
   const people = [...new Set(requests.flatMap((request) => personKey(request.subject) ?? []))];
   const references = [...new Set(requests.map((request) => request.reference))];
   const pairs = [...new Set(requests.map((request) => `${request.type}|${householdKey(request.address)}`))];
-  const { rows } = await client.query<{ state: ChunkState }>(
-    'SELECT signal_intake_read($1, $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz) AS state',
-    [
+  const { rows } = await client.query<{ state: ChunkState }>({
+    // Named: prepared once per connection, not parsed again for every signal.
+    name: 'signal-intake-read',
+    text: 'SELECT signal_intake_read($1, $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz) AS state',
+    values: [
       partner.id,
       references,
       keys,
@@ -71,7 +73,7 @@ async function readChunkState(
       pairs.map((pair) => pair.slice(pair.indexOf('|') + 1)),
       cutoff,
     ],
-  );
+  });
   return (rows[0] as { state: ChunkState }).state;
 }
 
@@ -166,7 +168,7 @@ async function writeChunk(client: pg.ClientBase, outcomes: ItemOutcome[], now: D
     messages.map((message) => JSON.stringify(message.payload)),
     ...SIGNAL_COLUMNS.map(([, , value]) => signals.map((signal) => value(signal))),
   ];
-  await client.query(WRITE_CHUNK, params);
+  await client.query({ name: 'signal-intake-write', text: WRITE_CHUNK, values: params });
 }
 
 /**
