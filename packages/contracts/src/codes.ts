@@ -37,8 +37,9 @@ export type SignalKind = z.infer<typeof SignalKind>;
 /**
  * How a case or referral ended (DDAS closing results). Creditors learn the
  * specific result only for `repeat`, `unjustified`, `deceased` and
- * `not_resident` (see `resultsSharedWithCreditors`); for every other result
- * only that the signal was not picked up.
+ * `not_resident` (see `resultsSharedWithCreditors`); where the household was
+ * helped or is in a trajectory only that it was picked up
+ * (`resultsShownAsPickedUp`); for the rest only that it was not picked up.
  */
 export const closingResults = [
   /** A new signal from the same creditor whose arrears did not rise. */
@@ -68,6 +69,20 @@ export const resultsSharedWithCreditors: readonly ClosingResult[] = [
   'unjustified',
   'deceased',
   'not_resident',
+];
+
+/**
+ * The closing results where the household was helped or is in a trajectory:
+ * a creditor learns only `picked_up` (opgepakt), never why, which is what
+ * lets it pause collection or an eviction.
+ */
+export const resultsShownAsPickedUp: readonly ClosingResult[] = [
+  'quick_fix',
+  'follow_up_financial',
+  'follow_up_non_financial',
+  'known_to_debt_help',
+  'other_trajectory',
+  'referred_without_contact',
 ];
 
 /**

@@ -17,7 +17,11 @@
  *      upload to the file job reporting it completed (staging, then the
  *      intake rules per row in chunks);
  * (c') the same CSV to a bare fastify route that streams it and inserts its
- *      rows in batches of 1,000.
+ *      rows in batches of 1,000;
+ * (d)  `POST /v1/signal-batches` with 1,000 full rent signals for new
+ *      households, `BENCH_BATCHES` times one after the other: time to the answer;
+ * (d') the same bodies to a bare route that inserts them in one statement and
+ *      answers a result per item.
  *
  * The service runs here with its real config, token checks and database, but
  * with its outbox relay stopped: accepting a signal ends at the COMMIT of its
@@ -25,7 +29,7 @@
  * of thousands of CaseOpened events must not land on the shared topic that
  * every test run's router reads from the beginning.
  *
- * Knobs (environment): BENCH_REQUESTS, BENCH_CONCURRENCY, BENCH_RATE, BENCH_SECONDS, BENCH_FILE_ROWS.
+ * Knobs (environment): BENCH_REQUESTS, BENCH_CONCURRENCY, BENCH_RATE, BENCH_SECONDS, BENCH_FILE_ROWS, BENCH_BATCHES.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -63,6 +67,8 @@ const config = {
   latencyRate: intFromEnv('BENCH_RATE', 40),
   latencySeconds: intFromEnv('BENCH_SECONDS', 20),
   fileRows: intFromEnv('BENCH_FILE_ROWS', 100_000),
+  batchSize: 1_000,
+  batches: intFromEnv('BENCH_BATCHES', 5),
   fileTimeoutMs: 600_000,
 };
 
@@ -77,12 +83,21 @@ function nextAddress() {
   return { postcode: `${1000 + (household % 9000)}BN`, houseNumber: Math.floor(household / 9000) + 1 };
 }
 
+/**
+ * A birth date of its own per household, so the person key differs too: with
+ * one person for every signal, every signal after the first would join that
+ * person's one case (and wait on their lock), which is not a new household.
+ * 30,000 days of birth dates outlast the run's single and batch signals.
+ */
+const birthDate = () => new Date(Date.UTC(1940, 0, 1) + (household % 30_000) * 86_400_000).toISOString().slice(0, 10);
+
 function rentSignal() {
+  const address = nextAddress();
   return {
     type: 'rent',
     reference: `HUUR-${randomUUID()}`,
-    subject: { givenName: 'Anna', familyName: 'de Vries', dateOfBirth: '1980-04-02', phone: '+31612345678' },
-    address: nextAddress(),
+    subject: { givenName: 'Anna', familyName: 'de Vries', dateOfBirth: birthDate(), phone: '+31612345678' },
+    address,
     arrears: { amount: 612.5, since: daysAgo(60) },
     preconditions: {
       contactAttempted: true,
@@ -164,6 +179,26 @@ async function latencyAtRate(target: Target) {
   return { requests: count, achievedRate: Math.round(count / (issuedIn / 1_000)), latency: distribution(latencies) };
 }
 
+/** (d) Batches of `batchSize` new households, one after the other; each answer must accept them all. */
+async function batches(target: Target) {
+  const latencies: number[] = [];
+  for (let i = 0; i < config.batches; i += 1) {
+    const body = JSON.stringify({ signals: Array.from({ length: config.batchSize }, rentSignal) });
+    const started = performance.now();
+    const response = await fetch(target.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...target.headers },
+      body,
+    });
+    const answer = (await response.json()) as { accepted?: number };
+    latencies.push(performance.now() - started);
+    if (response.status !== 200 || answer.accepted !== config.batchSize) {
+      throw new Error(`${target.name} batch: ${response.status} ${JSON.stringify(answer).slice(0, 500)}`);
+    }
+  }
+  return { batches: config.batches, size: config.batchSize, ms: distribution(latencies) };
+}
+
 /** (c) Upload, then poll the delivery until it is completed. */
 async function vangnetFile(baseUrl: string, token: string, csv: string) {
   const started = performance.now();
@@ -221,6 +256,15 @@ async function startBareApp(databaseUrl: string) {
                     received_at timestamptz NOT NULL DEFAULT now())`);
   await pool.query('CREATE TABLE bare_file_row (row_number int NOT NULL, fields text NOT NULL)');
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024 * 1024 });
+  app.post('/batches', async (request) => {
+    const { signals } = request.body as { signals: { reference: string }[] };
+    await pool.query(
+      'INSERT INTO bare_signal (id, reference, body) SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[])',
+      [signals.map(() => randomUUID()), signals.map((s) => s.reference), signals.map((s) => JSON.stringify(s))],
+    );
+    const results = signals.map((s, index) => ({ index, status: 'accepted', reference: s.reference }));
+    return { accepted: signals.length, rejected: 0, results };
+  });
   app.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
   app.post('/signals', async (request, reply) => {
     const body = request.body as { reference: string };
@@ -267,7 +311,7 @@ async function startBareApp(databaseUrl: string) {
 
 function summary(result: Awaited<ReturnType<typeof run>>): string {
   const ms = (d: Distribution) => [d.p50.toFixed(1), d.p99.toFixed(1)];
-  const { throughput: t, latency: l, file: f } = result;
+  const { throughput: t, latency: l, file: f, batch: b } = result;
   const lines = [
     `signals bench: node ${result.machine.node}, ${result.machine.cpus} cpus, ${result.infrastructure.source}, ${result.date}`,
     '',
@@ -296,6 +340,12 @@ function summary(result: Awaited<ReturnType<typeof run>>): string {
         String(f.vangnet.rowsPerSecond),
         String(f.baseline.rowsPerSecond),
         f.ratio.toFixed(3),
+      ],
+      [
+        `batch of ${b.vangnet.size}, p50 ms`,
+        b.vangnet.ms.p50.toFixed(0),
+        b.baseline.ms.p50.toFixed(0),
+        b.ratio.toFixed(3),
       ],
     ]),
     '',
@@ -355,6 +405,11 @@ async function run() {
     const lVangnet = await latencyAtRate(vangnet);
     const lBaseline = await latencyAtRate(baseline);
 
+    progress(`batches: ${config.batches} of ${config.batchSize}`);
+    const bVangnet = await batches({ ...vangnet, url: `${baseUrl}/v1/signal-batches` });
+    const bBaseline = await batches({ ...baseline, url: `${bare.baseUrl}/batches` });
+    progress(`batch p50: vangnet ${bVangnet.ms.p50.toFixed(0)} ms, baseline ${bBaseline.ms.p50.toFixed(0)} ms`);
+
     progress(`file: ${config.fileRows} rows`);
     const csv = csvFile(config.fileRows);
     const fVangnet = await vangnetFile(baseUrl, energyToken, csv);
@@ -387,6 +442,12 @@ async function run() {
           p50: round(lVangnet.latency.p50 / lBaseline.latency.p50, 2),
           p99: round(lVangnet.latency.p99 / lBaseline.latency.p99, 2),
         },
+      },
+      batch: {
+        vangnet: bVangnet,
+        baseline: bBaseline,
+        /** Baseline time over ours at the median, so higher is better as in the other ratios. */
+        ratio: round(bBaseline.ms.p50 / bVangnet.ms.p50, 3),
       },
       file: {
         vangnet: fVangnet,

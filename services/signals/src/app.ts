@@ -71,6 +71,7 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
   });
   const intake = {
     prisma,
+    pool,
     eventSource,
     settings: {
       thresholdCents: Math.round(config.SIGNAL_THRESHOLD_EUROS * 100),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ClosingResult } from '@vangnet/contracts/codes';
 import { nlGovSource } from '@vangnet/contracts/envelope';
 import { ReferralClosedV1 } from '@vangnet/contracts/referrals';
 import { appendToOutbox } from '@vangnet/db/outbox';
@@ -22,7 +23,7 @@ afterAll(async () => {
  * service's own relay carries it (the outbox row names the referrals topic),
  * and its case-feedback consumer takes it in.
  */
-async function referralClosed(caseId: string, result: 'deceased' | 'follow_up_financial' | 'quick_fix') {
+async function referralClosed(caseId: string, result: ClosingResult) {
   const message = outboxMessage(
     ReferralClosedV1,
     {
@@ -64,13 +65,41 @@ describe('closed loop: a referral closed in referrals becomes purpose-limited fe
     ]);
   });
 
-  it('when the team closes with follow-up help, then the landlord learns only not_picked_up; a later close does not overwrite it', async () => {
+  it('when the team closes with a quick fix, then the landlord learns only picked_up, never why', async () => {
+    const landlord = await signals.token('landlord');
+    const rent = (await signals.post(rentSignal(), landlord)).json();
+
+    await referralClosed(rent.caseId, 'quick_fix');
+    const seen = await waitFor('the landlord sees the closing', async () => {
+      const body = (await signals.request('GET', `/v1/signals/${rent.id}`, landlord)).json();
+      return body.status === 'in_progress' ? undefined : body;
+    });
+    expect(seen.status).toBe('picked_up');
+    expect(JSON.stringify(seen)).not.toContain('quick_fix');
+    const listed = (await signals.request('GET', '/v1/signals?status=picked_up', landlord)).json();
+    expect(listed.items.map((item: { id: string }) => item.id)).toContain(rent.id);
+  });
+
+  it('when the team gives up after every contact attempt failed, then the landlord learns only not_picked_up', async () => {
+    const landlord = await signals.token('landlord');
+    const rent = (await signals.post(rentSignal(), landlord)).json();
+
+    await referralClosed(rent.caseId, 'no_contact_final');
+    const seen = await waitFor('the landlord sees the closing', async () => {
+      const body = (await signals.request('GET', `/v1/signals/${rent.id}`, landlord)).json();
+      return body.status === 'in_progress' ? undefined : body;
+    });
+    expect(seen.status).toBe('not_picked_up');
+    expect(JSON.stringify(seen)).not.toContain('no_contact');
+  });
+
+  it('when the team closes with follow-up help, then the landlord learns only picked_up; a later close does not overwrite it', async () => {
     const landlord = await signals.token('landlord');
     const rent = (await signals.post(rentSignal(), landlord)).json();
 
     await referralClosed(rent.caseId, 'follow_up_financial');
     await waitFor('the signal closes', async () =>
-      (await statusOf(rent.id, landlord)) === 'not_picked_up' ? true : undefined,
+      (await statusOf(rent.id, landlord)) === 'picked_up' ? true : undefined,
     );
     const body = (await signals.request('GET', `/v1/signals/${rent.id}`, landlord)).json();
     expect(JSON.stringify(body)).not.toContain('follow_up');
@@ -85,7 +114,7 @@ describe('closed loop: a referral closed in referrals becomes purpose-limited fe
       rent.caseId,
     ]);
     expect(rows[0].closing_result).toBe('follow_up_financial');
-    expect(await statusOf(rent.id, landlord)).toBe('not_picked_up');
+    expect(await statusOf(rent.id, landlord)).toBe('picked_up');
   });
 
   it('when a new signal arrives for a household whose case was closed, then it opens a new case', async () => {

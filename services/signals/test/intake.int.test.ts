@@ -345,11 +345,11 @@ describe('GET /v1/signals?status=', () => {
     const signal = (await signals.post(rentSignal(), token)).json();
     // Stands in for the closing consumer, which sets the purpose-limited status beside the result.
     await signals.app.pool.query(
-      `UPDATE signal SET status = 'closed', closing_result = 'follow_up_financial', feedback_status = 'not_picked_up' WHERE id = $1`,
+      `UPDATE signal SET status = 'closed', closing_result = 'no_contact_final', feedback_status = 'not_picked_up' WHERE id = $1`,
       [signal.id],
     );
     const response = (await signals.request('GET', `/v1/signals/${signal.id}`, token)).json();
     expect(response.status).toBe('not_picked_up');
-    expect(JSON.stringify(response)).not.toContain('follow_up');
+    expect(JSON.stringify(response)).not.toContain('no_contact');
   });
 });

@@ -111,12 +111,14 @@ export type SignalRequest = z.infer<typeof SignalRequest>;
 /**
  * What a partner may learn of its signal (purpose limitation): the specific
  * result only for `repeat`, `unjustified`, `deceased` and `not_resident`;
- * otherwise only that it is being worked or that it was not picked up.
+ * `picked_up` where the household was helped or is in a trajectory (never
+ * why); otherwise only that it is being worked or that it was not picked up.
  */
 export const SignalStatus = z.enum([
   'in_progress',
   // No team could be found yet (say the address is not on the postcode map): a person at the municipality has it.
   'with_coordinator',
+  'picked_up',
   'not_picked_up',
   'repeat',
   'unjustified',

@@ -31,6 +31,17 @@ describe('a line of the postcode map', () => {
     expect(parse(line)).toEqual({ line: 7, reason });
   });
 
+  it('when a field is quoted, then it is read as CSV reads it', () => {
+    expect(parse('"9901AB";"1";49;BU99010101')).toMatchObject({ postcode: '9901AB', houseNumberFrom: 1 });
+  });
+
+  it('when a field holds a control character, then the line is refused naming it, not the value', () => {
+    expect(parse('9901AB;1;49;BU9901\u00000101')).toEqual({
+      line: 7,
+      reason: 'a field holds the control character U+0000',
+    });
+  });
+
   it('recognises the optional header', () => {
     expect(isHeader('postcode;house number from;to;neighbourhood code')).toBe(true);
     expect(isHeader('9901AB;1;49;BU99010101')).toBe(false);

@@ -1,3 +1,4 @@
+import { CsvSyntaxError, splitCsvLine } from '@vangnet/platform/csv';
 import type { PostcodeRangeRow } from '../map-postcode/lookup.ts';
 
 /** A line of the CSV that cannot be imported, by its 1-based line number. */
@@ -24,7 +25,14 @@ export function parsePostcodeLine(
   lineNumber: number,
   knownNeighbourhoods: ReadonlySet<string>,
 ): PostcodeRangeRow | RowProblem {
-  const fields = line.split(';').map((field) => field.trim());
+  let fields: string[];
+  try {
+    // The CSV rules of every import (quotes, control characters) live in one place.
+    fields = splitCsvLine(line, ';', lineNumber).map((field) => field.trim());
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) return { line: lineNumber, reason: error.reason };
+    throw error;
+  }
   if (fields.length !== 4) {
     return { line: lineNumber, reason: `expected 4 fields separated by ';', found ${fields.length}` };
   }

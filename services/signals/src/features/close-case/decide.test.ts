@@ -12,10 +12,16 @@ describe('closing a case when its referral closes', () => {
     });
   });
 
-  it('when it is closed with follow-up help, then the partner learns only not_picked_up', () => {
+  it('when it is closed with follow-up help, then the partner learns only picked_up', () => {
     expect(
       decideCaseClosing({ id: 'c-1', status: 'open' }, 'follow_up_financial', closedAt)?.signals.feedbackStatus,
-    ).toBe('not_picked_up');
+    ).toBe('picked_up');
+  });
+
+  it('when no contact could be made, then the partner learns only not_picked_up', () => {
+    expect(decideCaseClosing({ id: 'c-1', status: 'open' }, 'no_contact_final', closedAt)?.signals.feedbackStatus).toBe(
+      'not_picked_up',
+    );
   });
 
   it('when the case is already closed or unknown, then nothing changes', () => {

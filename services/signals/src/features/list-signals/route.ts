@@ -16,7 +16,8 @@ export const listSignalsRoute: FastifyPluginAsyncZod<{ prisma: PrismaClient }> =
         summary: 'Your own signals, newest first, optionally by feedback status',
         description:
           'The status is purpose-limited: `repeat`, `unjustified`, `deceased` and `not_resident` are told as ' +
-          'such; every other closing result shows as `not_picked_up`, and an open signal as `in_progress`.',
+          'such; a household helped or in a trajectory shows as `picked_up` (never why); every other closing ' +
+          'result shows as `not_picked_up`, and an open signal as `in_progress`.',
         tags: ['signals'],
         security: [{ bearer: [] }],
         querystring: SignalListQuery,

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { signallingKinds } from '../partners.ts';
 import { bsnFields } from '../receive-signal/bsn.ts';
 import type { Partner } from '../receive-signal/decide.ts';
-import { type IntakeDeps, takeInSignal } from '../receive-signal/intake.ts';
+import { type IntakeDeps, takeInSignals } from '../receive-signal/intake.ts';
 
 /** 1,000 full signals with subjects stay well under this; the platform's 1 MiB default does not. */
 const BATCH_BODY_LIMIT = 4 * 1024 * 1024;
@@ -22,39 +22,52 @@ const BATCH_BODY_LIMIT = 4 * 1024 * 1024;
 export const receiveSignalBatchRoute: FastifyPluginAsyncZod<IntakeDeps> = async (app, deps) => {
   const { prisma } = deps;
 
-  /** One item: every rejection is caught and reported, so a bad item never blocks the others. */
-  async function takeInItem(
+  /**
+   * The items' own checks (BSN, schema) first; the rest go through the intake
+   * engine together, in one transaction, in batch order (items of one
+   * household meet in order and join one case, as they would one by one).
+   */
+  async function takeInItems(
     partner: Partner,
-    item: unknown,
-    index: number,
+    items: unknown[],
     trace: { traceparent?: string; tracestate?: string },
-  ): Promise<BatchItemResult> {
-    const bsn = bsnFields(item);
-    if (bsn.length > 0) {
-      return { index, status: 'rejected', code: 'SIGNAL_BSN_NOT_ALLOWED', errors: bsn };
+  ): Promise<BatchItemResult[]> {
+    const results: (BatchItemResult | undefined)[] = [];
+    const valid: { index: number; request: SignalRequest }[] = [];
+    for (const [index, item] of items.entries()) {
+      const bsn = bsnFields(item);
+      if (bsn.length > 0) {
+        results[index] = { index, status: 'rejected', code: 'SIGNAL_BSN_NOT_ALLOWED', errors: bsn };
+        continue;
+      }
+      const parsed = parseRequestPart(SignalRequest, item);
+      if (parsed.success) valid.push({ index, request: parsed.data });
+      else {
+        const errors = invalidFields('body', parsed.issues);
+        results[index] = { index, status: 'rejected', code: 'VALIDATION_FAILED', errors };
+      }
     }
-    const parsed = parseRequestPart(SignalRequest, item);
-    if (!parsed.success) {
-      return {
-        index,
-        status: 'rejected',
-        code: 'VALIDATION_FAILED',
-        errors: invalidFields('body', parsed.issues),
-      };
+    const taken = await takeInSignals(
+      deps,
+      partner,
+      valid.map(({ request }) => request),
+      trace,
+      'batch',
+    );
+    for (const [position, result] of taken.entries()) {
+      const { index } = valid[position] as { index: number };
+      results[index] =
+        result.status === 'accepted'
+          ? { index, status: 'accepted', signal: result.signal }
+          : {
+              index,
+              status: 'rejected',
+              code: result.error.code,
+              detail: result.error.message,
+              ...(result.error.errors ? { errors: result.error.errors } : {}),
+            };
     }
-    try {
-      const { signal } = await takeInSignal(deps, partner, parsed.data, trace, 'batch');
-      return { index, status: 'accepted', signal };
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      return {
-        index,
-        status: 'rejected',
-        code: error.code,
-        detail: error.message,
-        ...(error.errors ? { errors: error.errors } : {}),
-      };
-    }
+    return results as BatchItemResult[];
   }
 
   app.post(
@@ -111,11 +124,7 @@ export const receiveSignalBatchRoute: FastifyPluginAsyncZod<IntakeDeps> = async 
       }
 
       try {
-        const results: BatchItemResult[] = [];
-        // One item after the other: items of one household must meet in order to join one case.
-        for (const [index, item] of request.body.signals.entries()) {
-          results.push(await takeInItem(partner, item, index, request.traceHeaders));
-        }
+        const results = await takeInItems(partner, request.body.signals, request.traceHeaders);
         const accepted = results.filter((result) => result.status === 'accepted').length;
         const response = { accepted, rejected: results.length - accepted, results };
         if (key) {

@@ -3,10 +3,10 @@ import type { OrganisationKind } from '@vangnet/contracts/organisations';
 import type { Logger } from 'pino';
 import type { Transaction } from '../../db.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
-import type { IntakeDeps } from '../receive-signal/intake.ts';
+import { type IntakeDeps, inTransaction, isRetryable } from '../receive-signal/intake.ts';
 import type { FileColumn } from './columns.ts';
 import { prepareRow } from './prepare.ts';
-import { type FileInHand, takeInChunk } from './take-in-chunk.ts';
+import { type FileInHand, takeInFileChunk } from './take-in-chunk.ts';
 
 export interface FileJobOptions {
   /** Rows per transaction. */
@@ -34,21 +34,7 @@ class LeaseLost extends Error {}
 
 type StagedRow = { rowNumber: number; fields: unknown };
 
-/**
- * A unique reference taken by a concurrent single request, or a deadlock with
- * one: the chunk is redone (it re-reads what is known, so the reference then
- * counts as a duplicate). Raw statements through the driver adapter report
- * the PostgreSQL code inside `meta` (P2010), the ORM's own ones as P2002.
- */
-export function isRetryable(error: unknown): boolean {
-  const retryable = new Set(['23505', '40P01']);
-  if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    if (error.code === 'P2002' || error.code === 'P2034') return true;
-    const meta = error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined;
-    return retryable.has(meta?.driverAdapterError?.cause?.originalCode ?? '');
-  }
-  return retryable.has((error as { code?: string } | null)?.code ?? '');
-}
+export { isRetryable };
 
 const unavailableCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 const unavailableSqlStates = new Set(['57P01', '57P02', '57P03', '53300']);
@@ -189,6 +175,7 @@ export class SignalFileJob {
     const { prisma } = this.#deps;
     const log = this.#log.child({ fileId: file.id });
     try {
+      let ahead = this.#staged(file.id, 0);
       for (;;) {
         if (this.#stopped) {
           // Hand the file back at once, so another instance need not wait out the lease.
@@ -198,11 +185,7 @@ export class SignalFileJob {
           });
           return;
         }
-        const staged = await prisma.signalFileRow.findMany({
-          where: { fileId: file.id },
-          orderBy: { rowNumber: 'asc' },
-          take: this.#options.chunkRows,
-        });
+        const staged = await ahead;
         if (staged.length === 0) {
           await prisma.signalFile.updateMany({
             where: { id: file.id, leaseOwner: this.#owner },
@@ -211,6 +194,11 @@ export class SignalFileJob {
           log.info('file completed');
           return;
         }
+        // The next chunk is read while this one is taken in. It lies after this one, and staged rows are
+        // deleted only under this job's lease: if another instance took the file over, this job's next
+        // commit fails on the lease and nothing read ahead is taken in.
+        ahead = this.#staged(file.id, (staged.at(-1) as StagedRow).rowNumber);
+        ahead.catch(() => undefined);
         await this.#takeIn(file, staged, log);
       }
     } catch (error) {
@@ -220,6 +208,17 @@ export class SignalFileJob {
       }
       throw error;
     }
+  }
+
+  /** Up to a chunk of the file's staged rows after `afterRow`, in file order. */
+  async #staged(fileId: string, afterRow: number): Promise<StagedRow[]> {
+    const { rows } = await this.#deps.pool.query<{ row_number: number; fields: unknown }>({
+      name: 'signal-file-staged-rows',
+      text: `SELECT row_number, fields FROM signal_file_row
+              WHERE file_id = $1::uuid AND row_number > $2 ORDER BY row_number LIMIT $3`,
+      values: [fileId, afterRow, this.#options.chunkRows],
+    });
+    return rows.map((row) => ({ rowNumber: row.row_number, fields: row.fields }));
   }
 
   /**
@@ -248,25 +247,52 @@ export class SignalFileJob {
   /** Undefined when the chunk committed; else the last failure after `maxAttempts` tries. */
   async #tryChunk(file: ClaimedFile, staged: StagedRow[], log: Logger): Promise<unknown> {
     const rowNumbers = staged.map((row) => row.rowNumber);
-    const { prisma } = this.#deps;
     for (let attempt = 1; ; attempt += 1) {
       try {
         // Inside the try: a row the code cannot even prepare is a failing row like any other.
         const prepared = staged.map((row) => prepareRow(file.columns, row.rowNumber, row.fields as string[]));
-        await prisma.$transaction(
-          async (tx: Transaction) => {
-            const outcome = await takeInChunk(tx, this.#deps, file, prepared, new Date());
-            const renewed = await tx.$executeRaw`
-              UPDATE signal_file
-                 SET rows_processed = rows_processed + ${staged.length}, accepted = accepted + ${outcome.accepted},
-                     rejected = rejected + ${outcome.rejected}, duplicates = duplicates + ${outcome.duplicates},
-                     lease_until = now() + make_interval(secs => ${this.#options.leaseSeconds})
-               WHERE id = ${file.id}::uuid AND lease_owner = ${this.#owner}::uuid`;
-            if (renewed === 0) throw new LeaseLost();
-            await tx.$executeRaw`
-              DELETE FROM signal_file_row WHERE file_id = ${file.id}::uuid AND row_number = ANY(${rowNumbers}::int[])`;
+        // One try per attempt: this loop counts, logs and backs off itself.
+        await inTransaction(
+          this.#deps.pool,
+          async (client) => {
+            const outcome = await takeInFileChunk(client, this.#deps, file, prepared, new Date());
+            // The chunk's errors, counters, lease and staged rows in one statement.
+            const { rows } = await client.query(
+              `WITH errors AS (
+                 INSERT INTO signal_file_error (file_id, row_number, code, detail, errors)
+                 SELECT $1, row_number, code, detail, errors
+                   FROM jsonb_to_recordset($7::jsonb) AS e(row_number int, code text, detail text, errors jsonb)
+               ), staged AS (
+                 DELETE FROM signal_file_row WHERE file_id = $1 AND row_number = ANY($8::int[])
+               )
+               UPDATE signal_file
+                  SET rows_processed = rows_processed + $3, accepted = accepted + $4,
+                      rejected = rejected + $5, duplicates = duplicates + $6,
+                      lease_until = now() + make_interval(secs => $9)
+                WHERE id = $1 AND lease_owner = $2
+               RETURNING id`,
+              [
+                file.id,
+                this.#owner,
+                staged.length,
+                outcome.accepted,
+                outcome.rejected,
+                outcome.duplicates,
+                JSON.stringify(
+                  outcome.errors.map((error) => ({
+                    row_number: error.row,
+                    code: error.code,
+                    detail: error.detail ?? null,
+                    errors: error.errors,
+                  })),
+                ),
+                rowNumbers,
+                this.#options.leaseSeconds,
+              ],
+            );
+            if (rows.length === 0) throw new LeaseLost();
           },
-          { timeout: 120_000, maxWait: 30_000 },
+          1,
         );
         return undefined;
       } catch (error) {

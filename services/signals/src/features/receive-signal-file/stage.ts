@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { OrganisationKind } from '@vangnet/contracts/organisations';
+import { CsvReader, type CsvRecord, CsvSyntaxError } from '@vangnet/platform/csv';
 import { DomainError } from '@vangnet/platform/problem';
 import type pg from 'pg';
 import { checkHeader, type FileColumn } from './columns.ts';
-import { CsvParser, type CsvRecord, CsvSyntaxError } from './csv.ts';
 
 export interface FileLimits {
   maxBytes: number;
@@ -68,7 +68,7 @@ export async function stageFile(
       return { id: first.id, rowsRead: first.rows_read, replayed: true };
     }
 
-    const parser = new CsvParser();
+    const reader = new CsvReader();
     const decoder = new TextDecoder('utf-8', { fatal: true });
     let columns: FileColumn[] | undefined;
     let rowsRead = 0;
@@ -82,8 +82,17 @@ export async function stageFile(
       );
       batch = [];
     };
-    const take = async (records: CsvRecord[]) => {
-      for (const record of records) {
+    // The body as UTF-8 text, counted and hashed as it arrives; read no faster than its rows are staged.
+    async function* text() {
+      for await (const chunk of body) {
+        countBytes(chunk as Buffer);
+        yield decoder.decode(chunk as Buffer, { stream: true });
+      }
+      yield decoder.decode();
+    }
+
+    try {
+      for await (const record of reader.records(text())) {
         if (!columns) {
           const header = checkHeader(record.fields);
           if (!header.ok) throw new DomainError(header.code, 'fix the header row of the file', header.errors);
@@ -93,17 +102,8 @@ export async function stageFile(
         rowsRead += 1;
         if (rowsRead > options.maxRows) throw tooLarge(`the file has more than ${options.maxRows} rows`);
         batch.push(record);
+        if (batch.length >= STAGE_BATCH_ROWS) await flush();
       }
-      if (batch.length >= STAGE_BATCH_ROWS) await flush();
-    };
-
-    try {
-      for await (const chunk of body) {
-        countBytes(chunk as Buffer);
-        await take(parser.push(decoder.decode(chunk as Buffer, { stream: true })));
-      }
-      await take(parser.push(decoder.decode()));
-      await take(parser.end());
     } catch (error) {
       if (error instanceof CsvSyntaxError) {
         throw new DomainError('SIGNAL_FILE_MALFORMED', error.message, [
@@ -121,7 +121,7 @@ export async function stageFile(
 
     await client.query(
       `UPDATE signal_file SET separator = $2, columns = $3, rows_read = $4, request_hash = $5 WHERE id = $1`,
-      [id, parser.separator, columns, rowsRead, hash.digest('hex')],
+      [id, reader.separator, columns, rowsRead, hash.digest('hex')],
     );
     await client.query('COMMIT');
     return { id, rowsRead, replayed: false };

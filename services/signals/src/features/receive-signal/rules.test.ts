@@ -1,4 +1,5 @@
-import type { RentPreconditions } from '@vangnet/contracts/http/signals';
+import { closingResults, resultsSharedWithCreditors } from '@vangnet/contracts/codes';
+import { type RentPreconditions, SignalStatus } from '@vangnet/contracts/http/signals';
 import { describe, expect, it } from 'vitest';
 import {
   addMonths,
@@ -155,12 +156,28 @@ describe('purpose-limited feedback', () => {
     expect(feedbackStatus(result)).toBe(result);
   });
 
-  it.each(['other_reason', 'known_to_debt_help', 'quick_fix', 'follow_up_financial', 'no_contact_final'] as const)(
-    '%s is told only as not picked up',
-    (result) => {
-      expect(feedbackStatus(result)).toBe('not_picked_up');
-    },
-  );
+  it.each(['other_reason', 'no_contact_final'] as const)('%s is told only as not picked up', (result) => {
+    expect(feedbackStatus(result)).toBe('not_picked_up');
+  });
+
+  it.each([
+    'quick_fix',
+    'follow_up_financial',
+    'follow_up_non_financial',
+    'known_to_debt_help',
+    'other_trajectory',
+    'referred_without_contact',
+  ] as const)('%s (helped, or in a trajectory) is told only as picked up', (result) => {
+    expect(feedbackStatus(result)).toBe('picked_up');
+  });
+
+  it('every closing result maps to a status the partner may see, never to the result itself unless shared', () => {
+    for (const result of closingResults) {
+      const status = feedbackStatus(result);
+      expect(SignalStatus.options).toContain(status);
+      if (status === result) expect(resultsSharedWithCreditors).toContain(result);
+    }
+  });
 
   it('an open signal is in progress', () => {
     expect(feedbackStatus(null)).toBe('in_progress');

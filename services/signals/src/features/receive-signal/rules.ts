@@ -1,5 +1,5 @@
 import type { ClosingResult } from '@vangnet/contracts/codes';
-import { resultsSharedWithCreditors } from '@vangnet/contracts/codes';
+import { resultsSharedWithCreditors, resultsShownAsPickedUp } from '@vangnet/contracts/codes';
 import type { RentPreconditions, SignalRequestType, SignalStatus } from '@vangnet/contracts/http/signals';
 import type { InvalidField } from '@vangnet/platform/problem';
 
@@ -158,11 +158,14 @@ export const matchingCutoff = (now: Date, months: number) =>
   new Date(`${addMonths(now.toISOString().slice(0, 10), -months)}T${now.toISOString().slice(11)}`);
 
 /**
- * What the partner may learn (purpose limitation): the specific result for
- * the four shared results, "not picked up" for every other result (never
- * why), and "in progress" while the signal is open.
+ * What the partner may learn (purpose limitation, shared/DOMAIN.md): the
+ * specific result for the four shared results, "picked up" where the
+ * household was helped or is in a trajectory, "not picked up" for the rest
+ * (never why), and "in progress" while the signal is open. Every partner kind
+ * gets this one mapping, schools included.
  */
 export function feedbackStatus(closingResult: ClosingResult | null): SignalStatus {
   if (closingResult === null) return 'in_progress';
-  return resultsSharedWithCreditors.includes(closingResult) ? (closingResult as SignalStatus) : 'not_picked_up';
+  if (resultsSharedWithCreditors.includes(closingResult)) return closingResult as SignalStatus;
+  return resultsShownAsPickedUp.includes(closingResult) ? 'picked_up' : 'not_picked_up';
 }
