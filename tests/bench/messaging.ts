@@ -286,6 +286,23 @@ function timedInbox(pool: pg.Pool, stamps: Map<string, Stamps>, recordAll: boole
       }
       return outcome;
     },
+    async runBatch(group, eventIds, work) {
+      const started = performance.now();
+      const fresh = await inbox.runBatch(group, eventIds, work);
+      const applied = performance.now();
+      for (const eventId of fresh) {
+        let entry = stamps.get(eventId);
+        if (!entry && recordAll) {
+          entry = {};
+          stamps.set(eventId, entry);
+        }
+        if (entry) {
+          entry.handlerStarted = started;
+          entry.applied = applied;
+        }
+      }
+      return fresh;
+    },
   };
 }
 

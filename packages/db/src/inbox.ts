@@ -3,6 +3,7 @@ import type { Inbox } from '@vangnet/messaging/consumer';
 /** The slice of a Prisma transaction client the inbox needs. */
 export interface RawSql {
   $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
+  $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T>;
 }
 
 /** The slice of a PrismaClient that runs interactive transactions. */
@@ -26,6 +27,19 @@ export function prismaInbox<Tx extends RawSql>(prisma: Transactional<Tx>): Inbox
           if (inserted === 0) return 'duplicate' as const;
           await work(tx);
           return 'applied' as const;
+        },
+        { timeout: 15_000 },
+      ),
+    runBatch: (consumerGroup, eventIds, work) =>
+      prisma.$transaction(
+        async (tx) => {
+          const rows = await tx.$queryRaw<{ event_id: string }[]>`
+            INSERT INTO inbox (consumer_group, event_id)
+            SELECT ${consumerGroup}, id FROM unnest(${eventIds}::text[]) AS id
+            ON CONFLICT DO NOTHING RETURNING event_id`;
+          const fresh = new Set(rows.map((row) => row.event_id));
+          if (fresh.size > 0) await work(tx, fresh);
+          return fresh;
         },
         { timeout: 15_000 },
       ),

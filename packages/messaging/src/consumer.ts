@@ -1,7 +1,7 @@
 import { type CloudEventAttributes, EnvelopeError, fromKafkaHeaders } from '@vangnet/contracts/envelope';
 import type { AnyEventDefinition, EventData } from '@vangnet/contracts/events';
 import { deadLetterTopic, type Topic } from '@vangnet/contracts/topics';
-import type { Admin, Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { PermanentEventError } from './errors.ts';
 import { endsOfUncommittedPartitions, type PartitionOffset } from './group-offsets.ts';
@@ -15,6 +15,16 @@ import { contextFromHeaders, contexts, SpanKind, startSpan, type TraceHeaders, t
  */
 export interface Inbox<Tx> {
   runOnce(consumerGroup: string, eventId: string, work: (tx: Tx) => Promise<void>): Promise<'applied' | 'duplicate'>;
+  /**
+   * The same for several events in one transaction: records every id not
+   * yet recorded (in one statement) and hands `work` those ids; all commit
+   * together or none does. Resolves to the ids that were new.
+   */
+  runBatch(
+    consumerGroup: string,
+    eventIds: string[],
+    work: (tx: Tx, fresh: ReadonlySet<string>) => Promise<void>,
+  ): Promise<ReadonlySet<string>>;
 }
 
 export interface HandlerContext<Tx> {
@@ -101,6 +111,11 @@ export interface ConsumerOptions<Tx> {
   sessionTimeoutMs?: number;
   /** Partitions of one member worked on at the same time (order holds within each). */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Events of one partition applied in one inbox transaction. Bounds how
+   * long a transaction holds its locks and how much a failure rolls back.
+   */
+  maxEventsPerTransaction?: number;
 }
 
 type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead-lettered';
@@ -134,6 +149,7 @@ export class EventConsumer<Tx> {
       fromBeginning: true,
       sessionTimeoutMs: 30_000,
       partitionsConsumedConcurrently: 3,
+      maxEventsPerTransaction: 200,
       ...options,
     };
     this.#readers = readersOf(options.handlers);
@@ -231,17 +247,30 @@ export class EventConsumer<Tx> {
         const before = this.#partitionLoops.get(partition);
         const loop = (async () => {
           await before;
-          for (const message of batch.messages) {
-            if (!isRunning() || isStale() || this.#partitionTurns.get(partition) !== turn) return;
-            await this.#handleMessage({
-              topic: batch.topic,
-              partition: batch.partition,
-              message,
-              heartbeat,
-              pause: () => () => undefined,
-            });
-            resolveOffset(message.offset);
-            await heartbeat();
+          const hasTurn = () => isRunning() && !isStale() && this.#partitionTurns.get(partition) === turn;
+          const { messages } = batch;
+          for (let start = 0; start < messages.length; start += this.#options.maxEventsPerTransaction) {
+            if (!hasTurn()) return;
+            const chunk = messages.slice(start, start + this.#options.maxEventsPerTransaction);
+            if (await this.#applyTogether(batch.topic, batch.partition, chunk)) {
+              resolveOffset(chunk[chunk.length - 1]?.offset ?? messages[start]?.offset ?? '0');
+              await heartbeat();
+              continue;
+            }
+            // Something in the chunk failed and rolled the whole chunk back:
+            // one event at a time, so only the failing one is retried and parked.
+            for (const message of chunk) {
+              if (!hasTurn()) return;
+              await this.#handleMessage({
+                topic: batch.topic,
+                partition: batch.partition,
+                message,
+                heartbeat,
+                pause: () => () => undefined,
+              });
+              resolveOffset(message.offset);
+              await heartbeat();
+            }
           }
         })();
         const settled = loop.catch(() => undefined);
@@ -266,6 +295,76 @@ export class EventConsumer<Tx> {
   async stop(): Promise<void> {
     this.#stopped = true;
     await this.#disconnect();
+  }
+
+  /**
+   * Applies consecutive messages of one partition in one inbox transaction:
+   * their ids recorded in one statement, the handlers in offset order, one
+   * commit. Costs a transaction per batch instead of per event (measured:
+   * the per-event BEGIN, insert and COMMIT were most of an event's time).
+   * False, with nothing applied, when any message cannot be decoded or any
+   * handler throws: the caller then goes one event at a time, so a poison
+   * event is retried and parked alone and the others still apply.
+   */
+  async #applyTogether(topic: string, partition: number, messages: KafkaMessage[]): Promise<boolean> {
+    const decoded: { headers: Record<string, string>; event: DecodedEvent<Tx> | 'ignored' }[] = [];
+    for (const message of messages) {
+      const headers = decodeHeaders(message.headers);
+      try {
+        decoded.push({ headers, event: decodeEvent(this.#readers, headers, message.value) });
+      } catch {
+        return false;
+      }
+    }
+    const events = decoded.flatMap(({ headers, event }, index) => {
+      if (event === 'ignored') return [];
+      const span = startSpan(`${topic} process`, SpanKind.CONSUMER, contextFromHeaders(headers), {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': topic,
+        'messaging.consumer.group.name': this.#options.groupId,
+        'messaging.message.id': event.attributes.id,
+        'messaging.kafka.offset': Number(messages[index]?.offset),
+      });
+      return [{ ...event, span, trace: traceHeadersOf(span.context) }];
+    });
+    // A relay that crashed between publishing and marking sent publishes
+    // again, so one id can occur twice in a batch: the first applies.
+    const applied = new Set<string>();
+    if (events.length > 0) {
+      try {
+        await this.#options.inbox.runBatch(
+          this.#options.groupId,
+          events.map((event) => event.attributes.id),
+          async (tx, fresh) => {
+            for (const { handler, data, attributes, trace } of events) {
+              if (!fresh.has(attributes.id) || applied.has(attributes.id)) continue;
+              applied.add(attributes.id);
+              await handler.handle(data, { tx, event: attributes, trace });
+            }
+          },
+        );
+      } catch (error) {
+        for (const { span } of events) span.end(error);
+        this.#log.warn(
+          { err: error, topic, partition, events: events.length },
+          'batch rolled back, applying its events one at a time',
+        );
+        return false;
+      }
+    }
+    for (const { span } of events) span.end();
+    const seen = new Set<string>();
+    for (const { headers, event } of decoded) {
+      let outcome: Outcome = 'ignored';
+      if (event !== 'ignored') {
+        const { id } = event.attributes;
+        outcome = applied.has(id) && !seen.has(id) ? 'applied' : 'duplicate';
+        seen.add(id);
+      }
+      for (const listener of this.#listeners) listener(outcome, { id: headers.ce_id, type: headers.ce_type });
+    }
+    return true;
   }
 
   async #handleMessage(payload: EachMessagePayload): Promise<void> {
