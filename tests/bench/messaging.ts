@@ -66,8 +66,11 @@ const config = {
   latencyWarmupEvents: 100,
   /** Aggregates (message keys); events spread round-robin over them. */
   keys: intFromEnv('BENCH_KEYS', 1_000),
-  /** Backlog events one EventConsumer applies for (c), and a bare consumer reads for (c'). */
-  capacityEvents: 600,
+  /**
+   * Backlog events one EventConsumer applies for (c), and a bare consumer reads for (c'); many of the
+   * consumer's batches (up to 200 events a transaction), or (c) times one batch.
+   */
+  capacityEvents: 10_000,
   bareCapacityEvents: 20_000,
   partitions: 6,
   /** The relay's default batch, passed explicitly so the baseline sends the same batches. */
