@@ -337,10 +337,11 @@ export class EventConsumer<Tx> {
           this.#options.groupId,
           events.map((event) => event.attributes.id),
           async (tx, fresh) => {
-            for (const { handler, data, attributes, trace } of events) {
+            for (const { handler, data, attributes, span, trace } of events) {
               if (!fresh.has(attributes.id) || applied.has(attributes.id)) continue;
               applied.add(attributes.id);
-              await handler.handle(data, { tx, event: attributes, trace });
+              // Each event's queries (pg instrumentation) become children of its own process span.
+              await contexts.with(span.context, () => handler.handle(data, { tx, event: attributes, trace }));
             }
           },
         );
