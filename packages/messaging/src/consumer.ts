@@ -79,12 +79,12 @@ function readersOf<Tx>(handlers: EventHandler<Tx>[]): Map<string, Reader<Tx>> {
   const readers = new Map<string, Reader<Tx>>();
   for (const handler of handlers) {
     const { definition } = handler;
-    readers.set(definition.type, { handler, schema: definition.schema, toCurrent: (data) => data });
+    readers.set(definition.type, { handler, schema: definition.readSchema, toCurrent: (data) => data });
     for (const { from, upcast } of handler.upcasters) {
       // The upcast result is checked against the current schema: a wrong upcaster is a bug, not data.
       readers.set(from.type, {
         handler,
-        schema: from.schema,
+        schema: from.readSchema,
         toCurrent: (data) => definition.schema.parse(upcast(data)),
       });
     }
