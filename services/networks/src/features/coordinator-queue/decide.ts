@@ -1,13 +1,8 @@
+import { dutchHolidays, type HolidayCalendar } from '@vangnet/platform/working-days';
 import {
-  addWorkingDays,
-  amsterdamDate,
-  dutchHolidays,
-  escalationDate,
-  type HolidayCalendar,
-} from '@vangnet/platform/working-days';
-import {
-  DEFAULT_DEADLINE_WORKING_DAYS,
+  handDeadline,
   MAX_ATTEMPTS,
+  overCapacity,
   type RoutedItemState,
   type TransferTarget,
 } from '../reroute-item/decide.ts';
@@ -88,17 +83,12 @@ export function decideAssignment(input: {
       detail: `the item was routed ${state.attempt} times`,
     };
   }
-  const intake = amsterdamDate(now);
-  const deadlineWorkingDays = state.deadlineWorkingDays ?? DEFAULT_DEADLINE_WORKING_DAYS;
-  const over = target.openAssignments >= target.capacity ? ' (over its capacity)' : '';
   return {
     outcome: 'decided',
     round,
     teamId: target.id,
     ruleId: COORDINATOR_RULE_ID,
-    deadline: addWorkingDays(intake, deadlineWorkingDays, holidays),
-    deadlineWorkingDays,
-    escalatesOn: escalationDate(intake, deadlineWorkingDays, holidays),
-    explanation: `assigned by the coordinator to ${target.name}${over}`,
+    ...handDeadline(state, now, holidays, null),
+    explanation: `assigned by the coordinator to ${target.name}${overCapacity(target)}`,
   };
 }

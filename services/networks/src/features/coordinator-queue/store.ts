@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import type { OutboxContext } from '@vangnet/messaging/outbox';
 import type { Principal } from '@vangnet/platform/auth';
 import { DomainError } from '@vangnet/platform/problem';
 import type { Transaction } from '../../db.ts';
 import { loadHolidayCalendar } from '../public-holidays/store.ts';
-import { assignByHand, lockRoutedItem } from '../reroute-item/store.ts';
+import { lockRoutedItem } from '../reroute-item/store.ts';
 import { lockTeams } from '../route-item/load.ts';
+import { decidedByHand, recordRoutingOutcome } from '../routing-outcome/record.ts';
 import { decideAssignment } from './decide.ts';
 
 type Caller = Pick<Principal, 'kind' | 'municipalityCode'>;
@@ -53,34 +53,16 @@ export async function assignFromQueue(
   const holidays = await loadHolidayCalendar(tx, now);
   const outcome = decideAssignment({ state, target: target ?? undefined, now, holidays });
   if (outcome.outcome === 'refused') throw new DomainError(outcome.code, outcome.detail);
-  const decisionId = randomUUID();
   // An unassigned item belongs to the municipality of the team a person gave it to from now on.
   const municipalityCode = state.municipalityCode ?? target?.municipalityCode ?? null;
-  if (state.municipalityCode === null) {
-    await tx.routedItem.update({
-      where: { itemKind_itemId: { itemKind: item.kind, itemId: item.id } },
-      data: { municipalityCode },
-    });
-  }
-  await tx.routingDecision.create({
-    data: {
-      id: decisionId,
-      itemKind: item.kind,
-      itemId: item.id,
-      outcome: 'decided',
-      teamId: outcome.teamId,
-      explanation: outcome.explanation,
-      decidedAt: now,
-      ruleId: outcome.ruleId,
-      attempt: outcome.round.attempt,
-      neighbourhoodCode: state.neighbourhoodCode,
-      municipalityCode,
-    },
-  });
+  const { decisionId } = await recordRoutingOutcome(
+    tx,
+    decidedByHand({ item, neighbourhoodCode: state.neighbourhoodCode, municipalityCode }, outcome),
+    { now, context },
+  );
   await tx.coordinatorQueueItem.updateMany({
     where: { itemKind: item.kind, itemId: item.id, resolvedAt: null },
     data: { resolvedAt: now },
   });
-  await assignByHand(tx, { item, state: { ...state, municipalityCode }, outcome, decisionId, now, context });
   return { decisionId };
 }

@@ -7,15 +7,14 @@ import {
   ReferralExpiredV1,
   ReferralTransferredV1,
 } from '@vangnet/contracts/referrals';
-import { appendToOutbox } from '@vangnet/db/outbox';
 import { type HandlerContext, on } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../../db.ts';
-import { routingFailedEvent } from '../../integration/routing-events.ts';
 import { loadHolidayCalendar } from '../public-holidays/store.ts';
 import { routeItem } from '../route-item/consumer.ts';
 import { lockTeams } from '../route-item/load.ts';
+import { decidedByHand, recordRoutingOutcome } from '../routing-outcome/record.ts';
 import { decideAfterReferralEnded, decideTransfer } from './decide.ts';
-import { assignByHand, lockRoutedItem } from './store.ts';
+import { lockRoutedItem } from './store.ts';
 
 /**
  * A referral ended for its team (declined, expired, transferred, closed):
@@ -27,34 +26,6 @@ async function freeSlot(tx: Transaction, teamId: string): Promise<void> {
   await tx.team.updateMany({
     where: { id: teamId, openAssignments: { gt: 0 } },
     data: { openAssignments: { decrement: 1 } },
-  });
-}
-
-async function queueForCoordinator(
-  tx: Transaction,
-  entry: {
-    municipalityCode: string | null;
-    item: RoutedItem;
-    referralId: string;
-    /** The failed routing decision, when networks recorded one. */
-    decisionId?: string;
-    reason: string;
-    explanation: string;
-    now: Date;
-  },
-): Promise<void> {
-  await tx.coordinatorQueueItem.create({
-    data: {
-      id: randomUUID(),
-      municipalityCode: entry.municipalityCode,
-      itemKind: entry.item.kind,
-      itemId: entry.item.id,
-      decisionId: entry.decisionId ?? null,
-      referralId: entry.referralId,
-      reason: entry.reason,
-      explanation: entry.explanation.slice(0, 500),
-      queuedAt: entry.now,
-    },
   });
 }
 
@@ -77,43 +48,22 @@ async function rerouteAfter(
   if (next.action !== 'reroute') await freeSlot(tx, ended.teamId);
   if (next.action === 'none') return;
   if (next.action === 'to_coordinator') {
-    const now = new Date();
-    const decisionId = randomUUID();
-    await tx.routingDecision.create({
-      data: {
-        id: decisionId,
-        itemKind: ended.item.kind,
-        itemId: ended.item.id,
+    // For referrals no team is left either: without the event a GP request would wait for a team forever.
+    await recordRoutingOutcome(
+      tx,
+      {
         outcome: 'failed',
-        teamId: null,
-        reason: 'no_team_left',
-        explanation: next.explanation,
-        decidedAt: now,
-        attempt: next.round.attempt,
+        item: ended.item,
+        round: next.round,
         neighbourhoodCode: state.neighbourhoodCode,
         municipalityCode: state.municipalityCode,
+        reason: 'no_team_left',
+        explanation: next.explanation,
+        published: 'no_team_left',
+        queue: { reason: 'too_many_attempts', referralId: ended.referralId },
       },
-    });
-    await tx.routedItem.update({
-      where: { itemKind_itemId: { itemKind: ended.item.kind, itemId: ended.item.id } },
-      data: { teamId: null, attempt: next.round.attempt, excludedTeamIds: next.round.excludedTeamIds, updatedAt: now },
-    });
-    await queueForCoordinator(tx, {
-      municipalityCode: state.municipalityCode,
-      item: ended.item,
-      referralId: ended.referralId,
-      decisionId,
-      reason: 'too_many_attempts',
-      explanation: next.explanation,
-      now,
-    });
-    // For referrals no team is left either: without the event a GP request would wait for a team forever.
-    await appendToOutbox(tx, [
-      routingFailedEvent({ item: ended.item, reason: 'no_team_left', explanation: next.explanation }, decisionId, now, {
-        source: eventSource,
-        ...trace,
-      }),
-    ]);
+      { now: new Date(), context: { source: eventSource, ...trace } },
+    );
     return;
   }
   await routeItem(facts, address, context, eventSource, next.round, {
@@ -151,54 +101,27 @@ export const routeTransfer = (eventSource: string) =>
     const target = await tx.team.findUnique({ where: { id: transferred.toTeamId } });
     const holidays = await loadHolidayCalendar(tx, now);
     const outcome = decideTransfer({ state, transfer: transferred, target: target ?? undefined, now, holidays });
-    const key = { itemKind_itemId: { itemKind: transferred.item.kind, itemId: transferred.item.id } };
-    const decisionId = randomUUID();
-    await tx.routingDecision.create({
-      data: {
-        id: decisionId,
-        itemKind: transferred.item.kind,
-        itemId: transferred.item.id,
-        outcome: outcome.outcome === 'decided' ? 'decided' : 'failed',
-        teamId: outcome.outcome === 'decided' ? outcome.teamId : null,
-        reason: outcome.outcome === 'refused' ? `transfer_${outcome.reason}` : null,
-        explanation: outcome.explanation,
-        decidedAt: now,
-        ruleId: outcome.outcome === 'decided' ? outcome.ruleId : null,
-        attempt: outcome.outcome === 'decided' ? outcome.round.attempt : state.attempt,
-        neighbourhoodCode: state.neighbourhoodCode,
-        municipalityCode: state.municipalityCode,
-      },
-    });
-    if (outcome.outcome === 'refused') {
-      // The old referral ended with the transfer; the item waits for a person instead of a team.
-      await tx.routedItem.update({ where: key, data: { teamId: null, updatedAt: now } });
-      await queueForCoordinator(tx, {
-        municipalityCode: state.municipalityCode,
-        item: transferred.item,
-        referralId: transferred.referralId,
-        decisionId,
-        reason: 'transfer_refused',
-        explanation: outcome.explanation,
-        now,
-      });
-      await appendToOutbox(tx, [
-        routingFailedEvent(
-          { item: transferred.item, reason: 'transfer_refused', explanation: outcome.explanation },
-          decisionId,
-          now,
-          { source: eventSource, ...trace },
-        ),
-      ]);
-      return;
-    }
-    await assignByHand(tx, {
+    const at = {
       item: transferred.item,
-      state,
-      outcome,
-      decisionId,
-      now,
-      context: { source: eventSource, ...trace },
-    });
+      neighbourhoodCode: state.neighbourhoodCode,
+      municipalityCode: state.municipalityCode,
+    };
+    await recordRoutingOutcome(
+      tx,
+      outcome.outcome === 'decided'
+        ? decidedByHand(at, outcome)
+        : {
+            // The old referral ended with the transfer; the item waits for a person instead of a team.
+            outcome: 'failed',
+            ...at,
+            round: { attempt: state.attempt, excludedTeamIds: state.excludedTeamIds },
+            reason: `transfer_${outcome.reason}`,
+            explanation: outcome.explanation,
+            published: 'transfer_refused',
+            queue: { reason: 'transfer_refused', referralId: transferred.referralId },
+          },
+      { now, context: { source: eventSource, ...trace } },
+    );
   });
 
 /**
@@ -211,13 +134,22 @@ export const escalateToCoordinator = () =>
     const locked = await lockRoutedItem(tx, escalated.item);
     if (!locked) return;
     const { state } = locked;
-    await queueForCoordinator(tx, {
-      municipalityCode: state.municipalityCode,
-      item: escalated.item,
-      referralId: escalated.referralId,
-      reason: 'escalated',
-      explanation: `team ${escalated.teamId} has not accepted the referral by ${escalated.escalatesOn} (deadline ${escalated.deadline})`,
-      now: new Date(),
+    // Not a routing outcome: the item stays with its team, so no decision and no event.
+    await tx.coordinatorQueueItem.create({
+      data: {
+        id: randomUUID(),
+        municipalityCode: state.municipalityCode,
+        itemKind: escalated.item.kind,
+        itemId: escalated.item.id,
+        referralId: escalated.referralId,
+        reason: 'escalated',
+        explanation:
+          `team ${escalated.teamId} has not accepted the referral by ${escalated.escalatesOn} (deadline ${escalated.deadline})`.slice(
+            0,
+            500,
+          ),
+        queuedAt: new Date(),
+      },
     });
   });
 

@@ -158,18 +158,37 @@ export function decideTransfer(input: {
   if (round.attempt > MAX_ATTEMPTS || round.excludedTeamIds.length > MAX_ATTEMPTS) {
     return refuse('too_many_attempts', `the item was routed ${state.attempt} times`);
   }
-  const intake = amsterdamDate(now);
-  const deadlineWorkingDays = state.deadlineWorkingDays ?? DEFAULT_DEADLINE_WORKING_DAYS;
-  const over = target.openAssignments >= target.capacity ? ' (over its capacity)' : '';
   return {
     outcome: 'decided',
     round,
     teamId: target.id,
     referralId: transfer.newReferralId,
     ruleId: TRANSFER_RULE_ID,
-    deadline: addWorkingDays(intake, deadlineWorkingDays, holidays),
-    deadlineWorkingDays,
-    escalatesOn: state.escalatesOn ?? escalationDate(intake, deadlineWorkingDays, holidays),
-    explanation: `transferred by the ${transfer.transferredBy} to ${target.name}${over}`,
+    ...handDeadline(state, now, holidays, state.escalatesOn),
+    explanation: `transferred by the ${transfer.transferredBy} to ${target.name}${overCapacity(target)}`,
   };
 }
+
+/**
+ * The deadline of a team a person chose (a transfer, the coordinator's
+ * assignment): the last rule's working days counted from today, escalating
+ * at three times it unless the item keeps an earlier escalation date. Pure.
+ */
+export function handDeadline(
+  state: Pick<RoutedItemState, 'deadlineWorkingDays'>,
+  now: Date,
+  holidays: HolidayCalendar,
+  keptEscalation: string | null,
+): { deadline: string; deadlineWorkingDays: number; escalatesOn: string } {
+  const intake = amsterdamDate(now);
+  const deadlineWorkingDays = state.deadlineWorkingDays ?? DEFAULT_DEADLINE_WORKING_DAYS;
+  return {
+    deadline: addWorkingDays(intake, deadlineWorkingDays, holidays),
+    deadlineWorkingDays,
+    escalatesOn: keptEscalation ?? escalationDate(intake, deadlineWorkingDays, holidays),
+  };
+}
+
+/** A person may choose a full team; the explanation says so. */
+export const overCapacity = (target: TransferTarget) =>
+  target.openAssignments >= target.capacity ? ' (over its capacity)' : '';

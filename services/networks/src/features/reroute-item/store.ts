@@ -1,9 +1,6 @@
 import type { RoutedItem } from '@vangnet/contracts/networks';
-import { appendToOutbox } from '@vangnet/db/outbox';
-import type { OutboxContext } from '@vangnet/messaging/outbox';
 import type { Transaction } from '../../db.ts';
-import { routingEvent } from '../../integration/routing-events.ts';
-import type { RoutingFacts, RoutingRound } from '../route-item/decide.ts';
+import type { RoutingFacts } from '../route-item/decide.ts';
 import type { RoutedItemState } from './decide.ts';
 
 export interface LockedItem {
@@ -46,68 +43,4 @@ export async function lockRoutedItem(tx: Transaction, item: RoutedItem): Promise
       municipalityCode: row.municipalityCode ?? undefined,
     },
   };
-}
-
-/**
- * A person chose the team (a transfer, or the coordinator assigning from the
- * queue): the item moves to that team, the team carries one more, and the
- * RoutingDecided names no rule's match and nobody passed over.
- */
-export async function assignByHand(
-  tx: Transaction,
-  input: {
-    item: RoutedItem;
-    state: RoutedItemState;
-    outcome: {
-      round: RoutingRound;
-      teamId: string;
-      ruleId: string;
-      deadline: string;
-      deadlineWorkingDays: number;
-      escalatesOn: string;
-      explanation: string;
-      /** Only for a transfer: the id referrals reserved for the new referral. */
-      referralId?: string;
-    };
-    decisionId: string;
-    now: Date;
-    context: Omit<OutboxContext, 'time'>;
-  },
-): Promise<void> {
-  const { item, state, outcome, decisionId, now, context } = input;
-  await tx.routedItem.update({
-    where: { itemKind_itemId: { itemKind: item.kind, itemId: item.id } },
-    data: {
-      teamId: outcome.teamId,
-      attempt: outcome.round.attempt,
-      excludedTeamIds: outcome.round.excludedTeamIds,
-      deadlineWorkingDays: outcome.deadlineWorkingDays,
-      escalatesOn: new Date(`${outcome.escalatesOn}T00:00:00Z`),
-      updatedAt: now,
-    },
-  });
-  await tx.team.update({ where: { id: outcome.teamId }, data: { openAssignments: { increment: 1 } } });
-  await appendToOutbox(tx, [
-    routingEvent(
-      {
-        outcome: 'decided',
-        item,
-        teamId: outcome.teamId,
-        informTeamIds: [],
-        ruleId: outcome.ruleId,
-        neighbourhoodCode: state.neighbourhoodCode ?? '',
-        municipalityCode: state.municipalityCode ?? '',
-        deadline: outcome.deadline,
-        deadlineWorkingDays: outcome.deadlineWorkingDays,
-        escalation: outcome.escalatesOn,
-        passedOver: [],
-        explanation: outcome.explanation,
-      },
-      decisionId,
-      now,
-      context,
-      outcome.round,
-      { escalatesOn: outcome.escalatesOn, referralId: outcome.referralId },
-    ),
-  ]);
 }

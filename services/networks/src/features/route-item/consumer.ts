@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { ReferralRequestedV1 } from '@vangnet/contracts/referrals';
 import { CaseOpenedV1, SignalReceivedV1 } from '@vangnet/contracts/signals';
-import { appendToOutbox } from '@vangnet/db/outbox';
 import { type HandlerContext, on } from '@vangnet/messaging/consumer';
-import { type Lane, onLane } from '@vangnet/messaging/lanes';
+import type { Lane } from '@vangnet/messaging/lanes';
 import type { Transaction } from '../../db.ts';
-import { routingEvent } from '../../integration/routing-events.ts';
 import { senderMunicipality } from '../coordinator-queue/sender.ts';
+import { recordRoutingOutcome } from '../routing-outcome/record.ts';
 import {
   decideRouting,
   FIRST_ROUTING,
@@ -139,67 +137,39 @@ export async function routeItem(
   const outcome = await decision.claim();
   const municipalityCode =
     outcome.municipalityCode ?? address.municipalityCode ?? (await senderMunicipality(tx, address.partnerId)) ?? null;
-  const decisionId = randomUUID();
-  const item = outcome.item;
-  await tx.routingDecision.create({
-    data: {
-      id: decisionId,
-      itemKind: item.kind,
-      itemId: item.id,
-      outcome: outcome.outcome,
-      teamId: outcome.outcome === 'decided' ? outcome.teamId : null,
-      reason: outcome.outcome === 'failed' ? outcome.reason : null,
-      explanation: outcome.explanation,
-      decidedAt: now,
-      ruleId: outcome.outcome === 'decided' ? outcome.ruleId : null,
-      attempt: round.attempt,
-      neighbourhoodCode: neighbourhood?.code ?? null,
-      municipalityCode,
-    },
-  });
-  const escalatesOn = outcome.outcome === 'decided' ? (earlier.escalatesOn ?? outcome.escalation) : earlier.escalatesOn;
-  const remembered = {
-    facts: facts as object,
-    postcode: address.postcode,
-    houseNumber: address.houseNumber,
-    municipalityCode,
-    neighbourhoodCode: neighbourhood?.code ?? null,
-    attempt: round.attempt,
-    teamId: outcome.outcome === 'decided' ? outcome.teamId : null,
-    excludedTeamIds: round.excludedTeamIds,
-    escalatesOn: escalatesOn ? new Date(`${escalatesOn}T00:00:00Z`) : null,
-    updatedAt: now,
-    // A failed re-routing keeps the last rule, so a coordinator's later transfer still has a deadline.
-    ...(outcome.outcome === 'decided'
-      ? { ruleId: outcome.ruleId, deadlineWorkingDays: outcome.deadlineWorkingDays }
-      : {}),
-  };
-  await tx.routedItem.upsert({
-    where: { itemKind_itemId: { itemKind: item.kind, itemId: item.id } },
-    create: { itemKind: item.kind, itemId: item.id, ...remembered },
-    update: remembered,
-  });
-  // A decided outcome has taken its team's place already (claim).
-  if (outcome.outcome === 'failed') {
-    await tx.coordinatorQueueItem.create({
-      data: {
-        id: randomUUID(),
-        municipalityCode,
-        itemKind: item.kind,
-        itemId: item.id,
-        decisionId,
-        reason: outcome.reason,
-        explanation: outcome.explanation,
-        queuedAt: now,
-      },
-    });
-  }
-  // The decision travels on the lane its item came on: referrals' consumers
-  // of bulk decisions queue behind the file, not a crisis' decision.
-  const decided = routingEvent(outcome, decisionId, now, { source: eventSource, ...trace }, round, {
-    escalatesOn: escalatesOn ?? undefined,
-  });
-  await appendToOutbox(tx, [onLane(decided, lane)]);
+  const neighbourhoodCode = neighbourhood?.code ?? null;
+  const routedOn = { facts, postcode: address.postcode, houseNumber: address.houseNumber };
+  const context = { source: eventSource, ...trace };
+  await recordRoutingOutcome(
+    tx,
+    outcome.outcome === 'decided'
+      ? {
+          outcome: 'decided',
+          item: outcome.item,
+          round,
+          neighbourhoodCode,
+          municipalityCode,
+          routedOn,
+          decision: outcome,
+          escalatesOn: earlier.escalatesOn ?? outcome.escalation,
+          // The claim above took the team's place already.
+          place: 'claimed',
+          remembersRule: true,
+        }
+      : {
+          outcome: 'failed',
+          item: outcome.item,
+          round,
+          neighbourhoodCode,
+          municipalityCode,
+          routedOn,
+          reason: outcome.reason,
+          explanation: outcome.explanation,
+          published: outcome.reason,
+          queue: { reason: outcome.reason },
+        },
+    { now, context, lane },
+  );
 }
 
 /** A single signal, as the walking skeleton sends it (before household cases). */
