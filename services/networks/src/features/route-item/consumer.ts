@@ -107,10 +107,10 @@ export interface EarlierRouting {
 }
 
 /**
- * Routes one item to a team (or to the coordinator): decides, records the
- * decision, counts the assignment against the team's capacity, remembers
- * the item for re-routing, queues a failure for the coordinator and
- * publishes the outcome, all in the consumer's one transaction.
+ * Routes one item to a team (or to the coordinator): decides, claims the
+ * team's place, and has recordRoutingOutcome write the decision, the routed
+ * item, a failure's queue entry and the event, all in the consumer's one
+ * transaction.
  */
 export async function routeItem(
   facts: RoutingFacts,
