@@ -60,6 +60,17 @@ export class PgListener {
   }
 }
 
+/** The timers a loop waits with: the real ones, or a test's. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 /**
  * The idle wait of a loop that a NOTIFY wakes: `sleep` lasts up to `ms`
  * and ends early on `wake`. A wake-up while the loop is busy is kept for its
@@ -69,10 +80,15 @@ export class PgListener {
  * one: make a new instance for each start.
  */
 export class WakeableSleep {
+  readonly #timers: Timers;
   #pending = false;
   #interrupted = false;
   #wakeable = true;
   #end: (() => void) | undefined;
+
+  constructor(timers: Timers = realTimers) {
+    this.#timers = timers;
+  }
 
   sleep(ms: number, wakeable = true): Promise<void> {
     if (this.#interrupted) return Promise.resolve();
@@ -82,12 +98,12 @@ export class WakeableSleep {
     }
     return new Promise((resolve) => {
       const end = () => {
-        clearTimeout(timer);
+        this.#timers.clearTimeout(timer);
         // Only while sleeping: a wake-up during a round must be kept, not call a finished sleep's resolver.
         this.#end = undefined;
         resolve();
       };
-      const timer = setTimeout(end, ms);
+      const timer = this.#timers.setTimeout(end, ms);
       this.#end = end;
       this.#wakeable = wakeable;
     });

@@ -1,4 +1,5 @@
-import type { Logger } from 'pino';
+import type { Log } from '@vangnet/messaging/log';
+import { periodicWorker } from '@vangnet/messaging/worker';
 import type { Clock } from '../../clock.ts';
 import type { PrismaClient, Transaction } from '../../db.ts';
 import { applyAction } from '../lifecycle/apply.ts';
@@ -11,7 +12,7 @@ export interface DeadlineTimerOptions {
   clock: Clock;
   eventSource: string;
   intervalMs: number;
-  log: Logger | { warn: Logger['warn']; error: Logger['error'] };
+  log: Log;
 }
 
 /**
@@ -25,33 +26,22 @@ export interface DeadlineTimerOptions {
  */
 export class DeadlineTimer {
   readonly #options: DeadlineTimerOptions;
-  #timeout: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
-  #stopped = true;
+  readonly #worker: ReturnType<typeof periodicWorker>;
 
   constructor(options: DeadlineTimerOptions) {
     this.#options = options;
+    // The first run one interval after start, as every later one.
+    this.#worker = periodicWorker('deadline timer run', options.log, options.intervalMs, () => this.runDue(), {
+      tickOnStart: false,
+    });
   }
 
   start(): void {
-    this.#stopped = false;
-    this.#schedule();
+    void this.#worker?.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timeout);
-    await this.#running;
-  }
-
-  #schedule(): void {
-    if (this.#stopped) return;
-    this.#timeout = setTimeout(() => {
-      this.#running = this.runDue()
-        .catch((error: unknown) => this.#options.log.error({ err: error }, 'deadline timer run failed'))
-        .finally(() => this.#schedule());
-    }, this.#options.intervalMs);
-    this.#timeout.unref();
+    await this.#worker?.stop();
   }
 
   /**

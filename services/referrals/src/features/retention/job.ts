@@ -1,3 +1,4 @@
+import { periodicWorker } from '@vangnet/messaging/worker';
 import { auditedTerm } from '@vangnet/platform/term';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../clock.ts';
@@ -44,32 +45,20 @@ const ACTIVE = `('routed', 'accepted', 'in_progress')`;
 export class RetentionJob {
   readonly #options: RetentionJobOptions;
   readonly #log: FastifyBaseLogger;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #worker: ReturnType<typeof periodicWorker>;
 
   constructor(options: RetentionJobOptions) {
     this.#options = options;
     this.#log = options.log.child({ component: 'retention' });
+    this.#worker = periodicWorker('retention run', this.#log, options.intervalMs, () => this.runOnce());
   }
 
   start(): void {
-    if (this.#options.intervalMs <= 0 || this.#timer) return;
-    const tick = () => {
-      this.#running ??= this.runOnce()
-        .catch((error: unknown) => this.#log.error({ err: error }, 'retention run failed; next interval retries'))
-        .finally(() => {
-          this.#running = undefined;
-        });
-    };
-    this.#timer = setInterval(tick, this.#options.intervalMs);
-    this.#timer.unref();
-    tick();
+    void this.#worker?.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+    await this.#worker?.stop();
   }
 
   /** One full pass at the clock's now. */

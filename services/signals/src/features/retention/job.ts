@@ -1,3 +1,4 @@
+import { periodicWorker } from '@vangnet/messaging/worker';
 import { auditedTerm } from '@vangnet/platform/term';
 import type { Logger } from 'pino';
 import type { PrismaClient, Transaction } from '../../db.ts';
@@ -46,36 +47,22 @@ export class RetentionJob {
   readonly #prisma: PrismaClient;
   readonly #terms: RetentionTerms;
   readonly #log: Logger;
-  readonly #intervalMs: number;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #worker: ReturnType<typeof periodicWorker>;
 
   constructor(prisma: PrismaClient, terms: RetentionTerms, log: Logger, intervalMs: number) {
     this.#prisma = prisma;
     this.#terms = terms;
     this.#log = log.child({ component: 'retention' });
-    this.#intervalMs = intervalMs;
+    this.#worker = periodicWorker('retention run', this.#log, intervalMs, () => this.runOnce());
   }
 
   /** Runs now and then every interval (0: never on its own; tests call runOnce). */
   start(): void {
-    if (this.#intervalMs <= 0 || this.#timer) return;
-    const tick = () => {
-      this.#running ??= this.runOnce()
-        .catch((error: unknown) => this.#log.error({ err: error }, 'retention run failed; next interval retries'))
-        .finally(() => {
-          this.#running = undefined;
-        });
-    };
-    this.#timer = setInterval(tick, this.#intervalMs);
-    this.#timer.unref();
-    tick();
+    void this.#worker?.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+    await this.#worker?.stop();
   }
 
   /** One full pass at `now` (a test's clock, or the wall clock). */
