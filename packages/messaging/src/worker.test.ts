@@ -113,6 +113,43 @@ describe('the worker shell', () => {
     expect(calls).toBe(1);
   });
 
+  it('starts again after a stop, and a start during a stop waits for the tick in hand', async () => {
+    const { log } = recordingLog();
+    let inHand = 0;
+    let overlapped = false;
+    let finish: () => void = () => undefined;
+    let calls = 0;
+    const worker = new Worker({
+      name: 'test',
+      log,
+      idleMs: 1_000,
+      tick: () => {
+        calls += 1;
+        if (inHand > 0) overlapped = true;
+        inHand += 1;
+        return new Promise<TickResult>((resolve) => {
+          finish = () => {
+            inHand -= 1;
+            resolve(false);
+          };
+        });
+      },
+    });
+    await worker.start();
+    const stopping = worker.stop();
+    const starting = worker.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toBe(1);
+    finish();
+    await Promise.all([stopping, starting]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toBe(2);
+    expect(worker.running).toBe(true);
+    expect(overlapped).toBe(false);
+    finish();
+    await worker.stop();
+  });
+
   it('backs off after failures, logs class and code only, and resets after a good tick', async () => {
     const { log, entries } = recordingLog();
     const failure = Object.assign(new TypeError('duplicate key for Jansen'), { code: 'P2002' });

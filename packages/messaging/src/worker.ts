@@ -76,21 +76,28 @@ export class Worker {
     if (this.#running) return;
     this.#running = true;
     // Interrupted by the last stop: each start needs a fresh one.
-    this.#sleep = new WakeableSleep(this.#options.timers ?? realTimers);
+    const sleep = new WakeableSleep(this.#options.timers ?? realTimers);
+    this.#sleep = sleep;
+    // Started again while the last stop waits for its tick: ticks never overlap.
+    await this.#loop;
+    if (this.#sleep !== sleep || !this.#running) return;
     const { listen } = this.#options;
     if (listen) {
-      const sleep = this.#sleep;
-      this.#listener = new PgListener({
+      const listener = new PgListener({
         ...listen,
         log: this.#log,
         onNotify: () => sleep.wake(),
-        isRunning: () => this.#running,
+        isRunning: () => this.#running && this.#sleep === sleep,
       });
-      await this.#listener.start();
-      // Stopped while connecting: nothing holds the connection any more.
-      if (!this.#running) await this.#listener.stop();
+      this.#listener = listener;
+      await listener.start();
+      // Stopped (or stopped and started again) while connecting: this start is over.
+      if (this.#sleep !== sleep || !this.#running) {
+        await listener.stop();
+        return;
+      }
     }
-    this.#loop = this.#run(this.#sleep);
+    this.#loop = this.#run(sleep);
   }
 
   /** Work may be waiting: end the idle wait now rather than at the next poll. */
@@ -102,16 +109,18 @@ export class Worker {
     if (!this.#running) return;
     this.#running = false;
     this.#sleep.interrupt();
-    await this.#loop;
-    await this.#listener?.stop();
+    const listener = this.#listener;
     this.#listener = undefined;
+    await this.#loop;
+    await listener?.stop();
   }
 
   async #run(sleep: WakeableSleep): Promise<void> {
     const { idleMs, backoffMs = failureBackoffMs } = this.#options;
     let failures = 0;
     if (this.#options.tickOnStart === false) await sleep.sleep(idleMs);
-    while (this.#running) {
+    // A loop ends with its start: a stop, or a later start's own loop, replaces it.
+    while (this.#running && this.#sleep === sleep) {
       try {
         const result = await this.#options.tick();
         failures = 0;
