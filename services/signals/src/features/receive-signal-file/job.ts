@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OrganisationKind } from '@vangnet/contracts/organisations';
+import { failureForLog, Worker } from '@vangnet/messaging/worker';
 import type { Logger } from 'pino';
 import type { Transaction } from '../../db.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
@@ -61,22 +62,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return unavailableSocketCodes.has(code) || code.startsWith('08') || unavailableSqlStates.has(code);
 }
 
-/**
- * What a log may say about a failure: its class and codes. Database messages
- * can quote the values of a row (a unique key, an invalid input), which are
- * personal data.
- */
-export function failureForLog(error: unknown) {
-  if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    const meta = error.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined;
-    return { errorClass: error.name, code: error.code, sqlState: meta?.driverAdapterError?.cause?.originalCode };
-  }
-  const code = (error as { code?: unknown } | null)?.code;
-  return {
-    errorClass: error instanceof Error ? error.name : typeof error,
-    ...(typeof code === 'string' ? { code } : {}),
-  };
-}
+// The shell's: class and codes only, as every loop logs its failures.
+export { failureForLog };
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -92,58 +79,39 @@ export class SignalFileJob {
   readonly #log: Logger;
   readonly #options: FileJobOptions;
   readonly #owner = randomUUID();
-  #stopped = true;
-  #running: Promise<void> | undefined;
-  #wakeUp: (() => void) | undefined;
+  readonly #worker: Worker;
 
   constructor(deps: IntakeDeps, log: Logger, options: FileJobOptions) {
     this.#deps = deps;
     this.#log = log.child({ component: 'signal-file-job' });
     this.#options = options;
+    this.#worker = new Worker({
+      name: 'file job',
+      log: this.#log,
+      idleMs: options.pollMs,
+      backoffMs: (failures) => Math.min(30_000, 500 * 2 ** failures),
+      failureLevel: 'error',
+      // A file worked to the end: look for the next at once.
+      tick: () => this.runOnce(),
+    });
   }
 
   start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#running = this.#loop();
+    void this.#worker.start();
   }
 
   /** A file was staged: look now rather than at the next poll. */
   wake(): void {
-    this.#wakeUp?.();
+    this.#worker.wake();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    this.wake();
-    await this.#running;
+    await this.#worker.stop();
   }
 
-  async #loop(): Promise<void> {
-    let failures = 0;
-    while (!this.#stopped) {
-      try {
-        const worked = await this.runOnce();
-        failures = 0;
-        if (!worked) await this.#idle(this.#options.pollMs);
-      } catch (error) {
-        failures += 1;
-        // Class and codes only: a database message can quote a row's values.
-        this.#log.error({ failure: failureForLog(error) }, 'file job failed; retrying');
-        await this.#idle(Math.min(30_000, 500 * 2 ** failures));
-      }
-    }
-  }
-
-  #idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wakeUp = done;
-    });
+  /** Stopping (or never started): a file in hand is handed back rather than worked on. */
+  get #stopped(): boolean {
+    return !this.#worker.running;
   }
 
   /** Claims the oldest file not completed whose lease is free, and works it to the end. False when there is none. */
