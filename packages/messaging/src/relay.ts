@@ -1,9 +1,9 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { producerOptions } from './kafka.ts';
-import { failureBackoffMs, PgListener, WakeableSleep } from './listen.ts';
 import type { Log } from './log.ts';
 import { contextFromHeaders, SpanKind, type StartedSpan, startSpan, traceHeadersOf } from './tracing.ts';
+import { periodicWorker, Worker } from './worker.ts';
 
 export interface RelayOptions {
   pool: pg.Pool;
@@ -47,11 +47,9 @@ export class OutboxRelay {
   readonly #options: Required<Omit<RelayOptions, 'pool' | 'kafka' | 'logger'>> & RelayOptions;
   readonly #log: Log;
   #producer: Producer | undefined;
-  #listener: PgListener | undefined;
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #sleep = new WakeableSleep();
-  #cleanupTimer: NodeJS.Timeout | undefined;
+  readonly #worker: Worker;
+  readonly #cleanup: Worker | undefined;
+  #connected = false;
   #published = 0;
   #publishedListeners: ((count: number) => void)[] = [];
 
@@ -64,6 +62,32 @@ export class OutboxRelay {
       ...options,
     };
     this.#log = options.logger.child({ component: 'outbox-relay' });
+    this.#worker = new Worker({
+      name: 'outbox publish',
+      log: this.#log,
+      idleMs: this.#options.pollIntervalMs,
+      // New commits must not cut the backoff short: during a broker outage
+      // every insert would otherwise trigger another doomed attempt.
+      wakeDuringBackoff: false,
+      // LISTEN needs a connection of its own, outside the pool, held for the relay's life.
+      listen: {
+        pool: options.pool,
+        channel: NOTIFY_CHANNEL,
+        lostMessage: 'outbox LISTEN connection lost; polling until it is back',
+        failedMessage: 'cannot LISTEN for outbox notifications; polling',
+      },
+      tick: () => this.#round(),
+    });
+    this.#cleanup = periodicWorker(
+      'outbox cleanup',
+      this.#log,
+      this.#options.cleanupIntervalMs,
+      () => this.#deleteSent(),
+      {
+        tickOnStart: false,
+        failureLevel: 'warn',
+      },
+    );
   }
 
   /** Events published since start; for metrics and tests. */
@@ -77,65 +101,35 @@ export class OutboxRelay {
   }
 
   async start(): Promise<void> {
-    if (this.#running) return;
-    this.#running = true;
-    this.#sleep = new WakeableSleep();
+    if (this.#worker.running) return;
     this.#producer = this.#options.kafka.producer({
       ...producerOptions,
       // Idempotence with one request in flight keeps per-partition order through broker retries.
       idempotent: true,
       maxInFlightRequests: 1,
     });
-    // LISTEN needs a connection of its own, outside the pool, held for the relay's life.
-    this.#listener = new PgListener({
-      pool: this.#options.pool,
-      channel: NOTIFY_CHANNEL,
-      log: this.#log,
-      onNotify: () => this.#sleep.wake(),
-      lostMessage: 'outbox LISTEN connection lost; polling until it is back',
-      failedMessage: 'cannot LISTEN for outbox notifications; polling',
-      isRunning: () => this.#running,
-    });
-    await this.#listener.start();
-    this.#cleanupTimer = setInterval(() => void this.#cleanup(), this.#options.cleanupIntervalMs);
-    this.#cleanupTimer.unref();
-    this.#loop = this.#run();
+    this.#connected = false;
+    await this.#worker.start();
+    await this.#cleanup?.start();
   }
 
   async stop(): Promise<void> {
-    if (!this.#running) return;
-    this.#running = false;
-    clearInterval(this.#cleanupTimer);
-    this.#sleep.interrupt();
-    await this.#loop;
-    await this.#listener?.stop();
+    if (!this.#worker.running) return;
+    await this.#cleanup?.stop();
+    await this.#worker.stop();
     await this.#producer?.disconnect();
   }
 
-  async #run(): Promise<void> {
-    let failures = 0;
-    let connected = false;
-    while (this.#running) {
-      try {
-        // Connecting inside the loop lets the service boot while the broker
-        // is down; rows wait in the outbox until it is back.
-        if (!connected) {
-          await this.#producer?.connect();
-          connected = true;
-        }
-        const count = await this.#publishBatch();
-        failures = 0;
-        if (count >= this.#options.batchSize) continue;
-        await this.#sleep.sleep(this.#options.pollIntervalMs);
-      } catch (error) {
-        failures += 1;
-        const delay = failureBackoffMs(failures);
-        this.#log.warn({ err: error, failures, retryInMs: delay }, 'outbox publish failed, retrying');
-        // New commits must not cut the backoff short: during a broker outage
-        // every insert would otherwise trigger another doomed attempt.
-        await this.#sleep.sleep(delay, false);
-      }
+  /** One publish round; true when a full batch went, so more is likely waiting. */
+  async #round(): Promise<boolean> {
+    // Connecting inside the loop lets the service boot while the broker
+    // is down; rows wait in the outbox until it is back.
+    if (!this.#connected) {
+      await this.#producer?.connect();
+      this.#connected = true;
     }
+    const count = await this.#publishBatch();
+    return count >= this.#options.batchSize;
   }
 
   async #publishBatch(): Promise<number> {
@@ -213,19 +207,15 @@ export class OutboxRelay {
     }
   }
 
-  async #cleanup(): Promise<void> {
-    try {
-      const result = await this.#options.pool.query(
-        `DELETE FROM outbox WHERE position IN (
-           SELECT position FROM outbox
-            WHERE sent_at < now() - make_interval(secs => $1)
-            LIMIT 10000)`,
-        [this.#options.keepSentForMs / 1000],
-      );
-      if (result.rowCount) this.#log.debug({ deleted: result.rowCount }, 'outbox cleanup');
-    } catch (error) {
-      this.#log.warn({ err: error }, 'outbox cleanup failed; will try again');
-    }
+  async #deleteSent(): Promise<void> {
+    const result = await this.#options.pool.query(
+      `DELETE FROM outbox WHERE position IN (
+         SELECT position FROM outbox
+          WHERE sent_at < now() - make_interval(secs => $1)
+          LIMIT 10000)`,
+      [this.#options.keepSentForMs / 1000],
+    );
+    if (result.rowCount) this.#log.debug({ deleted: result.rowCount }, 'outbox cleanup');
   }
 }
 
