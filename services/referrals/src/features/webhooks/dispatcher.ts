@@ -1,5 +1,5 @@
-import { failureBackoffMs, PgListener, WakeableSleep } from '@vangnet/messaging/listen';
 import type { Log } from '@vangnet/messaging/log';
+import { periodicWorker, Worker } from '@vangnet/messaging/worker';
 import type pg from 'pg';
 import type { PrismaClient } from '../../db.ts';
 import { afterAttempt, type BackoffPolicy } from './backoff.ts';
@@ -59,11 +59,8 @@ export class WebhookDispatcher {
   readonly #options: Required<DispatcherOptions>;
   readonly #log: Log;
   readonly #inFlight = new Set<Promise<void>>();
-  #listener: PgListener | undefined;
-  #running = false;
-  #loop: Promise<void> | undefined;
-  #sleep = new WakeableSleep();
-  #cleanupTimer: NodeJS.Timeout | undefined;
+  readonly #worker: Worker;
+  readonly #cleanup: Worker | undefined;
   #attemptListeners: ((outcome: string) => void)[] = [];
 
   constructor(options: DispatcherOptions) {
@@ -77,26 +74,32 @@ export class WebhookDispatcher {
       ...options,
     };
     this.#log = options.logger.child({ component: 'webhook-dispatcher' });
+    this.#worker = new Worker({
+      name: 'webhook dispatch round',
+      log: this.#log,
+      idleMs: this.#options.pollIntervalMs,
+      // LISTEN needs a connection of its own, outside the pool, held for the dispatcher's life.
+      listen: {
+        pool: this.#options.pool,
+        channel: WEBHOOK_NOTIFY_CHANNEL,
+        lostMessage: 'webhook LISTEN connection lost; polling until it is back',
+        failedMessage: 'cannot LISTEN for webhook deliveries; polling',
+      },
+      tick: () => this.#round(),
+    });
+    this.#cleanup = periodicWorker(
+      'webhook delivery cleanup',
+      this.#log,
+      this.#options.cleanupIntervalMs,
+      () => this.#deleteFinished(),
+      { tickOnStart: false, failureLevel: 'warn' },
+    );
   }
 
   async start(): Promise<void> {
-    if (this.#running) return;
-    this.#running = true;
-    this.#sleep = new WakeableSleep();
-    // LISTEN needs a connection of its own, outside the pool, held for the dispatcher's life.
-    this.#listener = new PgListener({
-      pool: this.#options.pool,
-      channel: WEBHOOK_NOTIFY_CHANNEL,
-      log: this.#log,
-      onNotify: () => this.#sleep.wake(),
-      lostMessage: 'webhook LISTEN connection lost; polling until it is back',
-      failedMessage: 'cannot LISTEN for webhook deliveries; polling',
-      isRunning: () => this.#running,
-    });
-    await this.#listener.start();
-    this.#cleanupTimer = setInterval(() => void this.#cleanup(), this.#options.cleanupIntervalMs);
-    this.#cleanupTimer.unref();
-    this.#loop = this.#run();
+    if (this.#worker.running) return;
+    await this.#worker.start();
+    await this.#cleanup?.start();
   }
 
   /** Observes the outcome of every attempt (metrics). */
@@ -106,34 +109,21 @@ export class WebhookDispatcher {
 
   /** Stops claiming, lets the attempts in flight finish and record their result. */
   async stop(): Promise<void> {
-    if (!this.#running) return;
-    this.#running = false;
-    clearInterval(this.#cleanupTimer);
-    this.#sleep.interrupt();
-    await this.#loop;
+    if (!this.#worker.running) return;
+    await this.#cleanup?.stop();
+    await this.#worker.stop();
     await Promise.all(this.#inFlight);
-    await this.#listener?.stop();
   }
 
-  async #run(): Promise<void> {
-    let failures = 0;
-    while (this.#running) {
-      try {
-        const free = this.#options.concurrency - this.#inFlight.size;
-        const claimed = free > 0 ? await this.#claim(free) : [];
-        for (const row of claimed) this.#track(this.#attempt(row));
-        failures = 0;
-        if (claimed.length > 0 && claimed.length === free) continue;
-        // With every slot busy, a finished attempt wakes the loop; otherwise sleep until the next retry is due.
-        const slotsLeft = this.#options.concurrency - this.#inFlight.size;
-        await this.#sleep.sleep(slotsLeft > 0 ? await this.#untilNextDue() : this.#options.pollIntervalMs);
-      } catch (error) {
-        failures += 1;
-        const delay = failureBackoffMs(failures);
-        this.#log.warn({ err: error, failures, retryInMs: delay }, 'webhook dispatch round failed, retrying');
-        await this.#sleep.sleep(delay);
-      }
-    }
+  /** Claims what the free slots can take; true when it filled them all, so more may be due. */
+  async #round(): Promise<boolean | number> {
+    const free = this.#options.concurrency - this.#inFlight.size;
+    const claimed = free > 0 ? await this.#claim(free) : [];
+    for (const row of claimed) this.#track(this.#attempt(row));
+    if (claimed.length > 0 && claimed.length === free) return true;
+    // With every slot busy, a finished attempt wakes the loop; otherwise sleep until the next retry is due.
+    const slotsLeft = this.#options.concurrency - this.#inFlight.size;
+    return slotsLeft > 0 ? await this.#untilNextDue() : this.#options.pollIntervalMs;
   }
 
   #track(attempt: Promise<void>): void {
@@ -142,7 +132,7 @@ export class WebhookDispatcher {
       .finally(() => {
         this.#inFlight.delete(tracked);
         // A freed slot or a retry due soon: look again.
-        this.#sleep.wake();
+        this.#worker.wake();
       });
     this.#inFlight.add(tracked);
   }
@@ -254,18 +244,14 @@ export class WebhookDispatcher {
   }
 
   /** The log is for finding out what happened lately, not an archive: finished deliveries go after a while. */
-  async #cleanup(): Promise<void> {
-    try {
-      const cutoff = new Date(this.#options.now().getTime() - this.#options.keepForMs);
-      await this.#options.pool.query(
-        `DELETE FROM webhook_delivery WHERE id IN (
-           SELECT id FROM webhook_delivery
-            WHERE status <> 'pending' AND coalesce(last_attempt_at, created_at) < $1 LIMIT 5000)`,
-        [cutoff],
-      );
-    } catch (error) {
-      this.#log.warn({ err: error }, 'webhook delivery cleanup failed; trying again later');
-    }
+  async #deleteFinished(): Promise<void> {
+    const cutoff = new Date(this.#options.now().getTime() - this.#options.keepForMs);
+    await this.#options.pool.query(
+      `DELETE FROM webhook_delivery WHERE id IN (
+         SELECT id FROM webhook_delivery
+          WHERE status <> 'pending' AND coalesce(last_attempt_at, created_at) < $1 LIMIT 5000)`,
+      [cutoff],
+    );
   }
 
   async #untilNextDue(): Promise<number> {
