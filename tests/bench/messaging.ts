@@ -37,15 +37,19 @@ import {
   loadAverage,
   machine,
   median,
+  paced,
   round,
   runBench,
+  sleep,
   table,
+  until,
 } from '@vangnet/testing/bench';
 import { createTestDatabase } from '@vangnet/testing/database';
 import { startTestInfrastructure } from '@vangnet/testing/infrastructure';
 import pg from 'pg';
 import pino from 'pino';
 import { createSchema, pgInbox } from '../messaging/fixtures/probe.ts';
+import { bareLatency } from './bare-latency.ts';
 import { benchEvent, makeMessages, messageBytes, NOTE_CHARS, toKafkaMessage } from './bench-messages.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -123,36 +127,6 @@ async function writeInTransaction(pool: pg.Pool, message: OutboxMessage): Promis
   } finally {
     client.release();
   }
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, timeoutMs: number, pollMs = 2): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) return false;
-    await sleep(pollMs);
-  }
-  return true;
-}
-
-/**
- * Starts `act(item)` for item i at start + i/rate, without waiting for the
- * previous one: a slow commit or send does not slow the arrival rate.
- * Resolves with the achieved rate once every act has finished.
- */
-async function paced<T>(items: T[], rate: number, act: (item: T) => Promise<void>): Promise<number> {
-  const started = performance.now();
-  const running: Promise<void>[] = [];
-  let next = 0;
-  while (next < items.length) {
-    const due = Math.min(items.length, Math.floor(((performance.now() - started) * rate) / 1_000) + 1);
-    for (; next < due; next += 1) running.push(act(items[next] as T));
-    await sleep(1);
-  }
-  const issuedIn = performance.now() - started;
-  await Promise.all(running);
-  return items.length / (issuedIn / 1_000);
 }
 
 interface Context {
@@ -470,56 +444,6 @@ async function consumerCapacity(ctx: Context, topic: string) {
   };
 }
 
-/** (b') send() of a bare producer → eachMessage of a bare consumer (kafkajs defaults, no database). */
-async function rawLatency(ctx: Context, topic: string) {
-  const definition = benchEvent(topic);
-  const sent = new Map<string, number>();
-  const received = new Map<string, number>();
-  let receivedCount = 0;
-  const producer = ctx.kafka.producer({ ...producerOptions, idempotent: true, maxInFlightRequests: 1 });
-  const consumer = ctx.kafka.consumer({ groupId: `bench-raw-${ctx.runId}`, allowAutoTopicCreation: false });
-  const seqByKey = new Map<string, number>();
-  try {
-    await producer.connect();
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const at = performance.now();
-        const header = message.headers?.ce_id;
-        const id = Array.isArray(header) ? String(header[0]) : header?.toString();
-        receivedCount += 1;
-        if (id !== undefined && sent.has(id)) received.set(id, at);
-      },
-    });
-    const send = async (message: OutboxMessage, record: boolean) => {
-      if (record) sent.set(message.eventId, performance.now());
-      await producer.send({ topic, messages: [toKafkaMessage(message)], acks: -1 });
-    };
-
-    const warmup = makeMessages(definition, ctx.caseIds, config.latencyWarmupEvents, seqByKey);
-    await paced(warmup, config.latencyRate, (message) => send(message, false));
-    if (!(await until(() => receivedCount >= warmup.length, config.drainTimeoutMs, 5)))
-      throw new Error(`raw warm-up: ${receivedCount} of ${warmup.length} received`);
-
-    const count = config.latencyRate * config.latencySeconds;
-    const messages = makeMessages(definition, ctx.caseIds, count, seqByKey);
-    const achievedRate = await paced(messages, config.latencyRate, (message) => send(message, true));
-    const drained = await until(() => received.size >= count, config.drainTimeoutMs, 10);
-    const latencies = [...received].map(([id, at]) => at - (sent.get(id) as number));
-    return {
-      events: count,
-      achievedSendRate: Math.round(achievedRate),
-      complete: drained,
-      measured: latencies.length,
-      produceToConsumed: distribution(latencies),
-    };
-  } finally {
-    await consumer.disconnect();
-    await producer.disconnect();
-  }
-}
-
 /**
  * Creates the run's topics and waits until every partition has a leader.
  * Not kafkajs's waitForLeaders: it retries only LEADER_NOT_AVAILABLE, while
@@ -644,7 +568,16 @@ async function run() {
     progress(`latency: outbox path, ${config.latencyRate}/s for ${config.latencySeconds} s`);
     const outbox = await outboxLatency(ctx, topics.latencyOutbox);
     progress(`latency: bare kafkajs, ${config.latencyRate}/s for ${config.latencySeconds} s`);
-    const baseline = await rawLatency(ctx, topics.latencyRaw);
+    const baseline = await bareLatency({
+      kafka,
+      topic: topics.latencyRaw,
+      groupId: `bench-raw-${runId}`,
+      caseIds: ctx.caseIds,
+      rate: config.latencyRate,
+      seconds: config.latencySeconds,
+      warmupEvents: config.latencyWarmupEvents,
+      drainTimeoutMs: config.drainTimeoutMs,
+    });
 
     return {
       benchmark: 'messaging',

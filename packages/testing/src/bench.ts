@@ -94,3 +94,34 @@ export function intFromEnv(name: string, fallback: number): number {
   if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer, got ${value}`);
   return parsed;
 }
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` every `pollMs` until it holds (true) or `timeoutMs` passed (false). */
+export async function until(condition: () => boolean, timeoutMs: number, pollMs = 2): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) return false;
+    await sleep(pollMs);
+  }
+  return true;
+}
+
+/**
+ * Starts `act(item)` for item i at start + i/rate, without waiting for the
+ * previous one: a slow commit or send does not slow the arrival rate (open
+ * loop). Resolves with the achieved issue rate once every act has finished.
+ */
+export async function paced<T>(items: T[], rate: number, act: (item: T) => Promise<void>): Promise<number> {
+  const started = performance.now();
+  const running: Promise<void>[] = [];
+  let next = 0;
+  while (next < items.length) {
+    const due = Math.min(items.length, Math.floor(((performance.now() - started) * rate) / 1_000) + 1);
+    for (; next < due; next += 1) running.push(act(items[next] as T));
+    await sleep(1);
+  }
+  const issuedIn = performance.now() - started;
+  await Promise.all(running);
+  return items.length / (issuedIn / 1_000);
+}
