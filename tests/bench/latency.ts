@@ -422,7 +422,8 @@ async function run() {
         });
         record.respondedAt = performance.now();
         const answer = (await response.json()) as { caseId?: string };
-        if (response.status !== 201 || !answer.caseId) record.error = `status ${response.status}`;
+        if (response.status !== 201 || !answer.caseId)
+          record.error = `${response.status} ${(answer as { code?: string }).code ?? ''}`.trim();
         else record.caseId = answer.caseId;
       } catch (error) {
         record.error = (error as Error).message;
@@ -462,6 +463,14 @@ async function run() {
           signals: count,
           achievedRate: round(achievedRate, 1),
           refused: records.filter((record) => record.error).length,
+          refusedBy: Object.fromEntries(
+            [
+              ...Map.groupBy(
+                records.filter((record) => record.error),
+                (record) => record.error as string,
+              ),
+            ].map(([error, list]) => [error, list.length]),
+          ),
           complete: drained,
           listed: listed.length,
           postToListed: distribution(listed.map((r) => (seenAt.get(r.caseId) as number) - r.startedAt)),
