@@ -8,6 +8,7 @@ import { endsOfUncommittedPartitions, type PartitionOffset } from './group-offse
 import { producerOptions } from './kafka.ts';
 import type { Log } from './log.ts';
 import { contextFromHeaders, contexts, SpanKind, startSpan, type TraceHeaders, traceHeadersOf } from './tracing.ts';
+import { failureForLog } from './worker.ts';
 
 /**
  * The idempotent inbox: runs `work` and records `eventId` for the group in
@@ -348,7 +349,7 @@ export class EventConsumer<Tx> {
       } catch (error) {
         for (const { span } of events) span.end(error);
         this.#log.warn(
-          { err: error, topic, partition, events: events.length },
+          { failure: failureForLog(error), topic, partition, events: events.length },
           'batch rolled back, applying its events one at a time',
         );
         return false;
@@ -423,7 +424,13 @@ export class EventConsumer<Tx> {
         if (error instanceof PermanentEventError || attempt >= this.#options.maxAttempts) throw error;
         const delay = this.#options.initialBackoffMs * 2 ** (attempt - 1);
         this.#log.warn(
-          { err: error, eventId: attributes.id, eventType: attributes.type, attempt, retryInMs: delay },
+          {
+            failure: failureForLog(error),
+            eventId: attributes.id,
+            eventType: attributes.type,
+            attempt,
+            retryInMs: delay,
+          },
           'event handler failed, retrying',
         );
         await new Promise((resolve) => setTimeout(resolve, delay));
