@@ -58,4 +58,70 @@ describe('outbox relay', () => {
     await admin.disconnect();
     expect(offsets.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(10);
   });
+
+  it('publishes a key only up to the first row another relay holds, so its events stay in order', async () => {
+    await relay?.stop();
+    // SKIP LOCKED hands a relay the rows around the ones another relay
+    // holds. Here the test is that other relay: it holds seq 1 and 2.
+    const key = `household-${randomUUID()}`;
+    const other = `household-${randomUUID()}`;
+    await appendProbes(
+      harness.pool,
+      probeMessages(harness.topic, [
+        { key, seq: 0 },
+        { key, seq: 1 },
+        { key, seq: 2 },
+        { key, seq: 3 },
+        { key: other, seq: 0 },
+      ]),
+    );
+    const seqSent = async () => {
+      const { rows } = await harness.pool.query<{ key: string; seq: number; sent: boolean }>(
+        `SELECT message_key AS key, (payload->>'seq')::int AS seq, sent_at IS NOT NULL AS sent
+           FROM outbox WHERE message_key IN ($1, $2) ORDER BY position`,
+        [key, other],
+      );
+      return rows;
+    };
+    const holder = await harness.pool.connect();
+    const reader = harness.kafka.consumer({ groupId: `order-reader-${randomUUID()}` });
+    try {
+      await holder.query('BEGIN');
+      await holder.query(
+        `SELECT 1 FROM outbox WHERE message_key = $1 AND (payload->>'seq')::int IN (1, 2) FOR UPDATE`,
+        [key],
+      );
+      relay = new OutboxRelay({ pool: harness.pool, kafka: harness.kafka, logger, pollIntervalMs: 100 });
+      await relay.start();
+      // The other key's row was in the same round as seq 3: once it is sent, that round has decided.
+      await waitFor('the free rows published', async () => {
+        const rows = await seqSent();
+        return rows.find((row) => row.key === other)?.sent ? rows : undefined;
+      });
+      expect((await seqSent()).filter((row) => row.key === key)).toEqual([
+        { key, seq: 0, sent: true },
+        { key, seq: 1, sent: false },
+        { key, seq: 2, sent: false },
+        { key, seq: 3, sent: false },
+      ]);
+
+      // The other relay lets go without publishing (it died): the rest follows, in order.
+      await holder.query('ROLLBACK');
+      await waitFor('every row published', async () => ((await seqSent()).every((row) => row.sent) ? true : undefined));
+      const seen: number[] = [];
+      await reader.connect();
+      await reader.subscribe({ topics: [harness.topic], fromBeginning: true });
+      await reader.run({
+        eachMessage: async ({ message }) => {
+          if (message.key?.toString() === key) seen.push(JSON.parse(message.value?.toString() ?? '{}').seq);
+        },
+      });
+      await waitFor('the key read back', async () => (seen.length >= 4 ? true : undefined), { timeoutMs: 30_000 });
+      expect(seen).toEqual([0, 1, 2, 3]);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      holder.release();
+      await reader.disconnect();
+    }
+  });
 });

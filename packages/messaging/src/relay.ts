@@ -35,9 +35,13 @@ const KEY_LOCK_NAMESPACE = 7361;
  *
  * Several relays may run (one per service instance). Each round locks a batch
  * of unsent rows with SKIP LOCKED, and publishes a key's rows only when it
- * holds that key's earliest unsent row and an advisory lock on the key: so
- * two relays never interleave one aggregate's events, and a relay that
- * cannot take a key leaves it for the next round.
+ * holds that key's earliest unsent row and an advisory lock on the key, and
+ * only up to the first unsent row of the key it does not hold: SKIP LOCKED
+ * leaves holes where another relay holds rows (that relay began its round
+ * while ours were still locked by someone else), and publishing past a hole
+ * would put a later event before an earlier one. So two relays never
+ * interleave one aggregate's events, and what a relay cannot take waits for
+ * its next round.
  *
  * Delivery is at least once: a crash between the broker's ack and the commit
  * of `sent_at` publishes those rows again, and consumers drop the duplicates
@@ -154,17 +158,31 @@ export class OutboxRelay {
       const firstPositionByKey = new Map<string, string>();
       for (const row of rows)
         if (!firstPositionByKey.has(row.message_key)) firstPositionByKey.set(row.message_key, row.position);
-      const { rows: owned } = await client.query<{ key: string }>(
-        `SELECT k.key
+      // Per key: the first unsent row this round does not hold (null: none).
+      // A key is ours when that row does not come before our first one; we
+      // publish our rows of it that come before that row.
+      const { rows: owned } = await client.query<{ key: string; not_ours: string | null }>(
+        `SELECT k.key, not_ours.position AS not_ours
            FROM unnest($1::text[], $2::bigint[]) AS k(key, first_position)
-          WHERE NOT EXISTS (
-                  SELECT 1 FROM outbox o
-                   WHERE o.message_key = k.key AND o.sent_at IS NULL AND o.position < k.first_position)
+           LEFT JOIN LATERAL (
+                  SELECT o.position FROM outbox o
+                   WHERE o.message_key = k.key AND o.sent_at IS NULL AND o.position <> ALL($4::bigint[])
+                   ORDER BY o.position
+                   LIMIT 1) not_ours ON true
+          WHERE (not_ours.position IS NULL OR not_ours.position > k.first_position)
             AND pg_try_advisory_xact_lock($3, hashtext(k.key))`,
-        [[...firstPositionByKey.keys()], [...firstPositionByKey.values()], KEY_LOCK_NAMESPACE],
+        [
+          [...firstPositionByKey.keys()],
+          [...firstPositionByKey.values()],
+          KEY_LOCK_NAMESPACE,
+          rows.map((row) => row.position),
+        ],
       );
-      const ownedKeys = new Set(owned.map((row) => row.key));
-      const publishable = rows.filter((row) => ownedKeys.has(row.message_key));
+      const stopAt = new Map(owned.map((row) => [row.key, row.not_ours === null ? null : BigInt(row.not_ours)]));
+      const publishable = rows.filter((row) => {
+        const until = stopAt.get(row.message_key);
+        return until !== undefined && (until === null || BigInt(row.position) < until);
+      });
       if (publishable.length > 0) {
         // Each event's publish span is a child of the request (or handler) that
         // committed it, and the message carries the publish span onwards.
