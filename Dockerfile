@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 #
-# One image for the three services, the migration runner and the infra CLIs.
+# One image for the three services, the teams' workspace, the migration runner and the infra CLIs.
 # The command picks what runs (the default is the signals service):
 #
 #   docker build -t vangnet .
@@ -51,6 +51,7 @@ RUN --mount=type=cache,id=vangnet-pnpm-store,target=/pnpm/store \
       --filter-prod "@vangnet/signals..." \
       --filter-prod "@vangnet/networks..." \
       --filter-prod "@vangnet/referrals..." \
+      --filter-prod "@vangnet/workspace..." \
       --filter-prod "@vangnet/infra..."
 
 FROM ${NODE_IMAGE} AS runtime
@@ -67,5 +68,5 @@ COPY --from=build /app/services/referrals/src/generated services/referrals/src/g
 RUN mkdir /issuer && chown node:node /issuer
 # The image's `node` user, numeric so that Kubernetes can verify runAsNonRoot.
 USER 1000:1000
-EXPOSE 3001 3002 3003
+EXPOSE 3001 3002 3003 3004
 CMD ["node", "services/signals/src/server.ts"]

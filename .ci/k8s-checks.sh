@@ -142,5 +142,7 @@ for kustomization in k8s/base k8s/overlays/*; do
   "$bin/kustomize" build "$kustomization" >"$work/built.yaml" || { status=1; continue; }
   validate "$kustomization" <"$work/built.yaml" || status=1
 done
-validate k8s/examples <k8s/examples/*.yaml || status=1
+for example in k8s/examples/*.yaml; do
+  validate "$example" <"$example" || status=1
+done
 exit "$status"

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eventRegistry } from '@vangnet/contracts/registry';
 import { allTopics, bulkLane, deadLetterTopic, type Topic, topicSettings } from '@vangnet/contracts/topics';
+import { loadConfig } from '@vangnet/workspace/config';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 
@@ -109,5 +110,45 @@ describe('the KafkaUser resources', () => {
         [`vangnet.${service}.`, 'prefix'],
       ]);
     }
+  });
+});
+
+describe('the workspace Deployment', () => {
+  const [deployment] = resources('workspace.yaml').filter((resource) => resource.kind === 'Deployment');
+  const kustomization = parseAllDocuments(readFileSync(path.join(base, 'kustomization.yaml'), 'utf8'))[0]?.toJS() as {
+    configMapGenerator: { name: string; literals: string[] }[];
+  };
+
+  it('gives the workspace every setting its configuration requires', () => {
+    const container = (
+      deployment?.spec as {
+        template: {
+          spec: {
+            containers: {
+              env: { name: string; value?: string; valueFrom?: unknown }[];
+              envFrom: { configMapRef: { name: string } }[];
+            }[];
+          };
+        };
+      }
+    ).template.spec.containers[0];
+    const env: Record<string, string> = {};
+    for (const { configMapRef } of container?.envFrom ?? []) {
+      const generated = kustomization.configMapGenerator.find((map) => map.name === configMapRef.name);
+      expect(generated, `ConfigMap ${configMapRef.name} is generated in kustomization.yaml`).toBeDefined();
+      for (const literal of generated?.literals ?? []) {
+        const [name, ...value] = literal.split('=');
+        env[name as string] = value.join('=');
+      }
+    }
+    // A Secret's value is only known in the cluster; a stand-in shows that it is wired.
+    for (const variable of container?.env ?? []) env[variable.name] = variable.value ?? 'from-a-secret';
+    expect(() => loadConfig(env)).not.toThrow();
+    expect(loadConfig(env)).toMatchObject({
+      NODE_ENV: 'production',
+      HOST: '0.0.0.0',
+      COOKIE_SECURE: true,
+      OIDC_ALLOW_HTTP: false,
+    });
   });
 });
