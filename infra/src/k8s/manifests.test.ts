@@ -120,8 +120,9 @@ describe('the workspace Deployment', () => {
   };
 
   it('gives the workspace every setting its configuration requires', () => {
+    if (!deployment) throw new Error('workspace.yaml holds no Deployment');
     const container = (
-      deployment?.spec as {
+      deployment.spec as {
         template: {
           spec: {
             containers: {
