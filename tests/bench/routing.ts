@@ -29,8 +29,11 @@
  *     consumer works partitions, and what a 100,000-row file therefore takes;
  *     baseline (f) the same inbox transactions with an empty handler. Kafka's
  *     fetch and the relay are not in it (bench:messaging measures those).
+ * (g) the backlog as the consumer applies it: runs of BENCH_BATCH first
+ *     routings in one inbox transaction through routeItems (the handler's
+ *     handleMany), BENCH_CONCURRENCY runs at once; against (f) and (e).
  *
- * Knobs (environment): BENCH_RULES, BENCH_MAP_ROWS, BENCH_DECISIONS, BENCH_CONCURRENCY, BENCH_BACKLOG.
+ * Knobs (environment): BENCH_RULES, BENCH_MAP_ROWS, BENCH_DECISIONS, BENCH_CONCURRENCY, BENCH_BACKLOG, BENCH_BATCH.
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -44,7 +47,7 @@ import { prismaInbox } from '@vangnet/db/inbox';
 import { saveDistrict, saveMunicipality, saveNeighbourhood } from '@vangnet/networks/areas';
 import { createPrismaClient } from '@vangnet/networks/db';
 import { importPostcodeMap } from '@vangnet/networks/import-postcode-map';
-import { decideForItem, routeItem } from '@vangnet/networks/route-item';
+import { decideForItem, routeItem, routeItems } from '@vangnet/networks/route-item';
 import { replaceRules } from '@vangnet/networks/rules';
 import { saveTeam } from '@vangnet/networks/teams';
 import { distribution, intFromEnv, loadAverage, machine, round, runBench, table } from '@vangnet/testing/bench';
@@ -75,6 +78,8 @@ const config = {
   concurrency: intFromEnv('BENCH_CONCURRENCY', 3),
   /** Items of the backlog run (e); the file of the goal has 100,000 rows. */
   backlogItems: intFromEnv('BENCH_BACKLOG', 5_000),
+  /** Events per inbox transaction in (g): the consumer's maxEventsPerTransaction. */
+  batchEvents: intFromEnv('BENCH_BATCH', 200),
   fileRows: 100_000,
   /** Connections the Prisma pool may open; the router's is the service's pool. */
   poolSize: 8,
@@ -368,6 +373,46 @@ async function backlog(prisma: Prisma, items: Item[], workers: number, empty = f
   };
 }
 
+/**
+ * Items routed as the consumer applies a partition's backlog: runs of
+ * `config.batchEvents` in one inbox transaction (one statement for the
+ * ids) through routeItems, `workers` runs at once.
+ */
+async function batchedBacklog(prisma: Prisma, items: Item[], workers: number) {
+  const inbox = prismaInbox(prisma);
+  const group = `bench.router.${randomUUID()}`;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < items.length) {
+        const run = items.slice(next, next + config.batchEvents);
+        next += run.length;
+        await inbox.runBatch(
+          group,
+          run.map(() => randomUUID()),
+          (tx) =>
+            routeItems(
+              tx,
+              run.map((item) => ({ ...item, trace: {} })),
+              context.source,
+              'bulk',
+            ),
+        );
+      }
+    }),
+  );
+  const elapsed = performance.now() - started;
+  const perSecond = items.length / (elapsed / 1_000);
+  return {
+    concurrency: workers,
+    eventsPerTransaction: config.batchEvents,
+    items: items.length,
+    itemsPerSecond: Math.round(perSecond),
+    fileOf100kRowsSeconds: Math.round(config.fileRows / perSecond),
+  };
+}
+
 async function run() {
   const loadAtStart = loadAverage();
   const infrastructure = await startTestInfrastructure();
@@ -433,6 +478,15 @@ async function run() {
       true,
     );
 
+    progress(
+      `(g) backlog in runs of ${config.batchEvents}: ${config.backlogItems} first routings, ${config.concurrency} runs in flight`,
+    );
+    const batchedRun = await batchedBacklog(
+      prisma,
+      makeItems(big, config.backlogItems, map.pc6PerPc4),
+      config.concurrency,
+    );
+
     const ratio = (a: number, b: number) => round(a / b, 2);
     return {
       benchmark: 'routing',
@@ -458,6 +512,7 @@ async function run() {
       decisionPath: { sequential: latency, concurrent: throughput },
       backlog: {
         firstRoutings: backlogRun,
+        batched: batchedRun,
         goal: `a ${config.fileRows}-row file fully routed within 300 s`,
       },
       baseline: { tenRules: fewRules, bareSelect: bare, emptyInbox },
@@ -472,6 +527,8 @@ async function run() {
           p99: ratio(latency.latencyMs.p99, bare.latencyMs.p99),
         },
         backlogVsEmptyInbox: ratio(backlogRun.itemsPerSecond, emptyInbox.itemsPerSecond),
+        batchedVsEmptyInbox: ratio(batchedRun.itemsPerSecond, emptyInbox.itemsPerSecond),
+        batchedVsOneByOne: ratio(batchedRun.itemsPerSecond, backlogRun.itemsPerSecond),
       },
       benchSeconds: 0,
     };
@@ -526,6 +583,7 @@ function summary(result: Awaited<ReturnType<typeof run>>): string {
     '',
     `ratio to ${result.setUp.baselineRules} rules: p50 ${result.ratio.vsTenRules.p50}, p99 ${result.ratio.vsTenRules.p99}; to the bare SELECT: p50 ${result.ratio.vsBareSelect.p50}, p99 ${result.ratio.vsBareSelect.p99}`,
     `backlog: ${result.backlog.firstRoutings.itemsPerSecond} first routings/s with their writes (${result.backlog.firstRoutings.concurrency} in flight): a ${result.config.fileRows}-row file in ~${result.backlog.firstRoutings.fileOf100kRowsSeconds} s; empty inbox transactions ${result.baseline.emptyInbox.itemsPerSecond}/s (ratio ${result.ratio.backlogVsEmptyInbox})`,
+    `backlog in runs of ${result.backlog.batched.eventsPerTransaction} (the consumer's batches): ${result.backlog.batched.itemsPerSecond} first routings/s: a ${result.config.fileRows}-row file in ~${result.backlog.batched.fileOf100kRowsSeconds} s (goal 300 s); ${result.ratio.batchedVsOneByOne}x one by one, ${result.ratio.batchedVsEmptyInbox}x empty inbox transactions`,
     `outcomes: ${JSON.stringify(s.outcomes)}`,
     `written to ${path.relative(repoRoot, resultsFile)}`,
   ].join('\n')}\n`;

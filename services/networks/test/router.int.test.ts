@@ -5,6 +5,7 @@ import { type Kafka, producerOptions } from '@vangnet/messaging/kafka';
 import { type OutboxMessage, outboxMessage } from '@vangnet/messaging/outbox';
 import { waitFor } from '@vangnet/testing/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeItems } from '../src/features/route-item/consumer.ts';
 import { expectStatus, startNetworks } from './helpers.ts';
 
 let networks: Awaited<ReturnType<typeof startNetworks>>;
@@ -197,5 +198,95 @@ describe('the router on the broker', () => {
     ]);
     const other = await networks.municipality();
     expect((await networks.call('GET', '/v1/coordinator-queue', other.coordinator)).json().items).toEqual([]);
+  });
+
+  it('when twenty cases of one household open at once, then they take the places in order and a repeat counts once', async () => {
+    const area = await routedArea();
+    const cases = Array.from({ length: 20 }, (_, n) => openCase(`${area.digits}AB`, { houseNumber: n + 1 }));
+    const repeat = outboxMessage(CaseOpenedV1, cases[3]?.message.payload as never, { source });
+    const messages = cases.map(({ message }) => message);
+    messages.splice(8, 0, repeat);
+    // One key, one send: one partition's batch, which the router takes in one run.
+    const key = randomUUID();
+    await producer.send({
+      topic: CaseOpenedV1.topic,
+      messages: messages.map((message) => ({
+        key,
+        value: JSON.stringify(message.payload),
+        headers: message.headers,
+      })),
+    });
+    const decisions = [];
+    for (const { caseId } of cases) decisions.push(await decisionFor(caseId));
+    expect(decisions.map((decision) => decision.team_id)).toEqual([
+      area.small,
+      ...Array.from({ length: 10 }, () => area.overflow),
+      ...Array.from({ length: 9 }, () => null),
+    ]);
+    expect(decisions.slice(11).every((decision) => decision.reason === 'all_teams_at_capacity')).toBe(true);
+    const { rows } = await networks.app.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM routing_decision WHERE item_id = ANY($1::uuid[])',
+      [cases.map(({ caseId }) => caseId)],
+    );
+    expect(rows[0]?.n).toBe(20);
+    const teams = await networks.app.prisma.team.findMany({ where: { id: { in: [area.small, area.overflow] } } });
+    expect(Object.fromEntries(teams.map((team) => [team.id, team.openAssignments]))).toEqual({
+      [area.small]: 1,
+      [area.overflow]: 10,
+    });
+    const queue = (await networks.call('GET', '/v1/coordinator-queue?limit=50', area.coordinator)).json().items;
+    expect(queue.map((entry: { item: { id: string } }) => entry.item.id).sort()).toEqual(
+      cases
+        .slice(11)
+        .map(({ caseId }) => caseId)
+        .sort(),
+    );
+  });
+});
+
+describe('routeItems, the router on a run of first routings', () => {
+  const firstRouting = (caseId: string, postcode: string, houseNumber: number) => ({
+    facts: { item: { kind: 'case' as const, id: caseId }, kind: 'rent' as const, urgency: 'regular' as const },
+    address: { postcode, houseNumber },
+    trace: {},
+  });
+
+  it('routes in order as routeItem would one by one: places taken, items routed before and repeats skipped', async () => {
+    const area = await routedArea();
+    const before = openCase(`${area.digits}AB`);
+    await publish(before.message);
+    expect(await decisionFor(before.caseId)).toMatchObject({ team_id: area.small });
+
+    const ids = Array.from({ length: 12 }, () => randomUUID());
+    const items = [
+      firstRouting(before.caseId, `${area.digits}AB`, 12),
+      ...ids.map((id, n) => firstRouting(id, `${area.digits}CD`, n + 1)),
+      firstRouting(ids[0] as string, `${area.digits}CD`, 1),
+      firstRouting(randomUUID(), '0000ZZ', 1),
+    ];
+    await networks.app.prisma.$transaction((tx) => routeItems(tx, items, source, 'bulk'));
+
+    const { rows } = await networks.app.pool.query<{ item_id: string; team_id: string | null; reason: string | null }>(
+      'SELECT item_id::text, team_id::text, reason FROM routing_decision WHERE item_id = ANY($1::uuid[])',
+      [[before.caseId, ...ids]],
+    );
+    const byItem = new Map(rows.map((row) => [row.item_id, row]));
+    expect(rows).toHaveLength(13);
+    // The small team was full before the run: ten to the overflow, then the queue.
+    expect(ids.slice(0, 10).map((id) => byItem.get(id)?.team_id)).toEqual(ids.slice(0, 10).map(() => area.overflow));
+    expect(ids.slice(10).map((id) => byItem.get(id)?.reason)).toEqual([
+      'all_teams_at_capacity',
+      'all_teams_at_capacity',
+    ]);
+    const overflow = await networks.app.prisma.team.findUniqueOrThrow({ where: { id: area.overflow } });
+    expect(overflow.openAssignments).toBe(10);
+    // Every decision's event is in the outbox, on the bulk lane, in the run's order.
+    const { rows: outbox } = await networks.app.pool.query<{ item: string; topic: string }>(
+      `SELECT payload->'item'->>'id' AS item, topic FROM outbox
+        WHERE payload->'item'->>'id' = ANY($1::text[]) ORDER BY position`,
+      [ids],
+    );
+    expect(outbox.map((row) => row.item)).toEqual(ids);
+    expect(new Set(outbox.map((row) => row.topic))).toEqual(new Set(['routing.decisions.bulk.v1']));
   });
 });

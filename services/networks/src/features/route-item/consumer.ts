@@ -1,10 +1,12 @@
+import type { EventData } from '@vangnet/contracts/events';
 import { ReferralRequestedV1 } from '@vangnet/contracts/referrals';
 import { CaseOpenedV1, SignalReceivedV1 } from '@vangnet/contracts/signals';
-import { type HandlerContext, on } from '@vangnet/messaging/consumer';
+import { type BatchItem, type HandlerContext, on } from '@vangnet/messaging/consumer';
 import type { Lane } from '@vangnet/messaging/lanes';
+import type { TraceHeaders } from '@vangnet/messaging/tracing';
 import type { Transaction } from '../../db.ts';
 import { senderMunicipality } from '../coordinator-queue/sender.ts';
-import { recordRoutingOutcome } from '../routing-outcome/record.ts';
+import { type RecordedOutcome, recordRoutingOutcome, recordRoutingOutcomes } from '../routing-outcome/record.ts';
 import {
   decideRouting,
   FIRST_ROUTING,
@@ -22,6 +24,7 @@ import {
   loadTeams,
   lockAndLoadTeams,
   routingContext,
+  routingContexts,
   teamsById,
 } from './load.ts';
 
@@ -133,97 +136,215 @@ export async function routeItem(
     if (routed) return;
   }
   const decision = await decideForItem(tx, facts, address, round, now, earlier.lockTeamIds);
-  const neighbourhood = decision.neighbourhood;
   const outcome = await decision.claim();
   const municipalityCode =
     outcome.municipalityCode ?? address.municipalityCode ?? (await senderMunicipality(tx, address.partnerId)) ?? null;
-  const neighbourhoodCode = neighbourhood?.code ?? null;
-  const routedOn = { facts, postcode: address.postcode, houseNumber: address.houseNumber };
-  const context = { source: eventSource, ...trace };
   await recordRoutingOutcome(
     tx,
-    outcome.outcome === 'decided'
-      ? {
-          outcome: 'decided',
-          item: outcome.item,
-          round,
-          neighbourhoodCode,
-          municipalityCode,
-          routedOn,
-          decision: outcome,
-          escalatesOn: earlier.escalatesOn ?? outcome.escalation,
-          // The claim above took the team's place already.
-          place: 'claimed',
-          remembersRule: true,
-        }
-      : {
-          outcome: 'failed',
-          item: outcome.item,
-          round,
-          neighbourhoodCode,
-          municipalityCode,
-          routedOn,
-          reason: outcome.reason,
-          explanation: outcome.explanation,
-          published: outcome.reason,
-          queue: { reason: outcome.reason },
-        },
-    { now, context, lane },
+    toRecorded(outcome, { facts, address, neighbourhood: decision.neighbourhood, municipalityCode, round, earlier }),
+    { now, context: { source: eventSource, ...trace }, lane },
   );
 }
 
+/** A router's outcome as recordRoutingOutcome writes it; the team's place is claimed already. */
+function toRecorded(
+  outcome: RoutingOutcome,
+  on: {
+    facts: RoutingFacts;
+    address: RoutingAddress;
+    neighbourhood: ItemNeighbourhood | undefined;
+    municipalityCode: string | null;
+    round: RoutingRound;
+    earlier: EarlierRouting;
+  },
+): RecordedOutcome {
+  const { round, municipalityCode } = on;
+  const neighbourhoodCode = on.neighbourhood?.code ?? null;
+  const routedOn = { facts: on.facts, postcode: on.address.postcode, houseNumber: on.address.houseNumber };
+  return outcome.outcome === 'decided'
+    ? {
+        outcome: 'decided',
+        item: outcome.item,
+        round,
+        neighbourhoodCode,
+        municipalityCode,
+        routedOn,
+        decision: outcome,
+        escalatesOn: on.earlier.escalatesOn ?? outcome.escalation,
+        place: 'claimed',
+        remembersRule: true,
+      }
+    : {
+        outcome: 'failed',
+        item: outcome.item,
+        round,
+        neighbourhoodCode,
+        municipalityCode,
+        routedOn,
+        reason: outcome.reason,
+        explanation: outcome.explanation,
+        published: outcome.reason,
+        queue: { reason: outcome.reason },
+      };
+}
+
+/** One item of a batch of first routings. */
+export interface FirstRouting {
+  facts: RoutingFacts;
+  address: RoutingAddress;
+  trace: TraceHeaders;
+}
+
+/**
+ * First routings of many items in one transaction, with the effect of
+ * routeItem on each in turn, in a fixed number of statements instead of
+ * about seven per item: which items are routed already, every address's
+ * neighbourhood, the teams of all candidate rules (locked in id order, so
+ * decisions in memory see the places the earlier items of the batch took),
+ * one update of the teams' open counts, and recordRoutingOutcomes. This is
+ * what a file's backlog goes through (the consumer hands a partition's
+ * consecutive CaseOpened events to handleMany). The team locks are held
+ * for the batch's transaction, a few tens of milliseconds, which is as
+ * long as a crisis on the other lane may wait for a team's row.
+ */
+export async function routeItems(
+  tx: Transaction,
+  items: readonly FirstRouting[],
+  eventSource: string,
+  lane: Lane = 'main',
+): Promise<void> {
+  const now = new Date();
+  const keyOf = ({ facts }: FirstRouting) => `${facts.item.kind}:${facts.item.id}`;
+  const routed = await tx.$queryRaw<{ key: string }[]>`
+    SELECT item_kind || ':' || item_id AS key FROM routed_item
+     WHERE (item_kind, item_id) IN (
+       SELECT * FROM unnest(${items.map(({ facts }) => facts.item.kind)}::text[],
+                            ${items.map(({ facts }) => facts.item.id)}::uuid[]))`;
+  // As in routeItem: an item routed before, or twice in this batch, is routed once.
+  const seen = new Set(routed.map(({ key }) => key));
+  const todo: FirstRouting[] = [];
+  for (const item of items) {
+    if (seen.has(keyOf(item))) continue;
+    seen.add(keyOf(item));
+    todo.push(item);
+  }
+  if (todo.length === 0) return;
+  const contexts = await routingContexts(
+    tx,
+    todo.map(({ address }) => address),
+  );
+  const candidates = [];
+  for (const [index, { facts }] of todo.entries()) {
+    const { neighbourhood, rulesVersion } = contexts[index] as (typeof contexts)[number];
+    const rules = neighbourhood ? await loadRules(tx, neighbourhood.municipalityCode, rulesVersion) : [];
+    candidates.push(candidateRules(rules, facts, neighbourhood));
+  }
+  const teams = new Map((await lockAndLoadTeams(tx, candidates.flat())).map((team) => [team.id, team]));
+  const holidays = await holidaysAt(tx, now, contexts[0]?.holidaysVersion ?? '');
+  const claimed = new Map<string, number>();
+  const entries = [];
+  for (const [index, item] of todo.entries()) {
+    const { neighbourhood } = contexts[index] as (typeof contexts)[number];
+    const rules = candidates[index] ?? [];
+    const state = [...new Set(rules.flatMap((rule) => [rule.teamId, ...rule.informTeamIds]))].flatMap((id) => {
+      const team = teams.get(id);
+      return team ? [team] : [];
+    });
+    const outcome = decideRouting({
+      facts: item.facts,
+      neighbourhood,
+      rules,
+      teams: state,
+      round: FIRST_ROUTING,
+      now,
+      holidays,
+    });
+    if (outcome.outcome === 'decided') {
+      const team = teams.get(outcome.teamId) as TeamState;
+      teams.set(team.id, { ...team, openAssignments: team.openAssignments + 1 });
+      claimed.set(team.id, (claimed.get(team.id) ?? 0) + 1);
+    }
+    const municipalityCode =
+      outcome.municipalityCode ??
+      item.address.municipalityCode ??
+      (await senderMunicipality(tx, item.address.partnerId)) ??
+      null;
+    entries.push({
+      outcome: toRecorded(outcome, {
+        facts: item.facts,
+        address: item.address,
+        neighbourhood,
+        municipalityCode,
+        round: FIRST_ROUTING,
+        earlier: { escalatesOn: null },
+      }),
+      at: { now, context: { source: eventSource, ...item.trace }, lane },
+    });
+  }
+  if (claimed.size > 0) {
+    await tx.$executeRaw`
+      UPDATE team SET open_assignments = open_assignments + taken.places
+        FROM unnest(${[...claimed.keys()]}::uuid[], ${[...claimed.values()]}::int[]) AS taken(id, places)
+       WHERE team.id = taken.id`;
+  }
+  await recordRoutingOutcomes(tx, entries);
+}
+
+const signalFacts = (signal: EventData<typeof SignalReceivedV1>): RoutingFacts => ({
+  item: { kind: 'signal', id: signal.signalId },
+  kind: signal.signalType,
+  urgency: signal.crisis ? 'crisis' : 'regular',
+  ...(signal.amountBand ? { amountBand: signal.amountBand } : {}),
+});
+
+const caseFacts = (opened: EventData<typeof CaseOpenedV1>): RoutingFacts => ({
+  item: { kind: 'case', id: opened.caseId },
+  kind: opened.signalKind,
+  urgency: opened.urgency,
+  ...(opened.amountBand ? { amountBand: opened.amountBand } : {}),
+  ...(opened.ageBand ? { ageBand: opened.ageBand } : {}),
+});
+
+const requestFacts = (request: EventData<typeof ReferralRequestedV1>): RoutingFacts => ({
+  item: { kind: 'referral_request', id: request.requestId },
+  kind: 'gp_referral',
+  concernCodes: request.concernCodes,
+  urgency: request.urgency,
+  ageBand: request.ageBand,
+});
+
+/**
+ * The first-routing handler of an opening event: one at a time through
+ * routeItem, a run of them through routeItems. The event is the address too.
+ */
+const firstRouting = <D extends typeof SignalReceivedV1 | typeof CaseOpenedV1 | typeof ReferralRequestedV1>(
+  definition: D,
+  factsOf: (data: EventData<D>) => RoutingFacts,
+  eventSource: string,
+  lane: Lane,
+) =>
+  on<D, Transaction>(
+    definition,
+    (data, context) => routeItem(factsOf(data), data, context, eventSource, FIRST_ROUTING, undefined, lane),
+    {
+      handleMany: (items: BatchItem<EventData<D>>[], tx) =>
+        routeItems(
+          tx,
+          items.map(({ data, trace }) => ({ facts: factsOf(data), address: data, trace })),
+          eventSource,
+          lane,
+        ),
+    },
+  );
+
 /** A single signal, as the walking skeleton sends it (before household cases). */
 export const routeSignal = (eventSource: string, lane: Lane = 'main') =>
-  on<typeof SignalReceivedV1, Transaction>(SignalReceivedV1, (signal, context) =>
-    routeItem(
-      {
-        item: { kind: 'signal', id: signal.signalId },
-        kind: signal.signalType,
-        urgency: signal.crisis ? 'crisis' : 'regular',
-        ...(signal.amountBand ? { amountBand: signal.amountBand } : {}),
-      },
-      signal,
-      context,
-      eventSource,
-      FIRST_ROUTING,
-      undefined,
-      lane,
-    ),
-  );
+  firstRouting(SignalReceivedV1, signalFacts, eventSource, lane);
 
 /** A household case: what signals publishes once cases exist; the team works the case. */
 export const routeCase = (eventSource: string, lane: Lane = 'main') =>
-  on<typeof CaseOpenedV1, Transaction>(CaseOpenedV1, (opened, context) =>
-    routeItem(
-      {
-        item: { kind: 'case', id: opened.caseId },
-        kind: opened.signalKind,
-        urgency: opened.urgency,
-        ...(opened.amountBand ? { amountBand: opened.amountBand } : {}),
-        ...(opened.ageBand ? { ageBand: opened.ageBand } : {}),
-      },
-      opened,
-      context,
-      eventSource,
-      FIRST_ROUTING,
-      undefined,
-      lane,
-    ),
-  );
+  firstRouting(CaseOpenedV1, caseFacts, eventSource, lane);
 
 /** A GP's request for a welfare coach: item kind `gp_referral`, matched on its concern codes. */
 export const routeReferralRequest = (eventSource: string) =>
-  on<typeof ReferralRequestedV1, Transaction>(ReferralRequestedV1, (request, context) =>
-    routeItem(
-      {
-        item: { kind: 'referral_request', id: request.requestId },
-        kind: 'gp_referral',
-        concernCodes: request.concernCodes,
-        urgency: request.urgency,
-        ageBand: request.ageBand,
-      },
-      request,
-      context,
-      eventSource,
-    ),
-  );
+  firstRouting(ReferralRequestedV1, requestFacts, eventSource, 'main');

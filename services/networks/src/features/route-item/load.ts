@@ -210,6 +210,13 @@ export async function lockAndLoadTeams(
   return rows.map(teamState);
 }
 
+/** What the router reads about an address before deciding (see routingContexts). */
+export interface RoutingContext {
+  neighbourhood: ItemNeighbourhood | undefined;
+  rulesVersion: string | null;
+  holidaysVersion: string;
+}
+
 /**
  * The address's neighbourhood, its municipality's rules version and the
  * holiday calendar's version in one statement: what the router asks the
@@ -224,9 +231,23 @@ export async function routingContext(
   tx: Pick<Transaction, '$queryRaw'>,
   postcode: string,
   houseNumber: number,
-): Promise<{ neighbourhood: ItemNeighbourhood | undefined; rulesVersion: string | null; holidaysVersion: string }> {
+): Promise<RoutingContext> {
+  const [context] = await routingContexts(tx, [{ postcode, houseNumber }]);
+  return context as RoutingContext;
+}
+
+/**
+ * routingContext for many addresses in the same one statement, in their
+ * order: what the router reads for a batch of first routings.
+ */
+export async function routingContexts(
+  tx: Pick<Transaction, '$queryRaw'>,
+  addresses: readonly { postcode: string; houseNumber: number }[],
+): Promise<RoutingContext[]> {
+  const keys = addresses.map(({ postcode }) => postcodeKeys(postcode));
   const rows = await tx.$queryRaw<
     {
+      i: number;
       postcode: string | null;
       house_number_from: number | null;
       house_number_to: number | null;
@@ -238,37 +259,44 @@ export async function routingContext(
       holidays_version: string;
     }[]
   >`
-    SELECT r.postcode, r.house_number_from, r.house_number_to, r.neighbourhood_code,
+    SELECT a.i::int AS i, r.postcode, r.house_number_from, r.house_number_to, r.neighbourhood_code,
            n.district_code, n.municipality_code, n.active, m.rules_version::text,
            h.version AS holidays_version
       FROM (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') AS version FROM public_holiday_year) h
-      LEFT JOIN postcode_range r ON r.postcode = ANY(${postcodeKeys(postcode)})
+      CROSS JOIN unnest(${keys.map(([pc6]) => pc6)}::text[], ${keys.map(([, pc4]) => pc4)}::text[])
+                 WITH ORDINALITY AS a(pc6, pc4, i)
+      LEFT JOIN postcode_range r ON r.postcode IN (a.pc6, a.pc4)
       LEFT JOIN neighbourhood n ON n.code = r.neighbourhood_code
       LEFT JOIN municipality m ON m.code = n.municipality_code`;
-  const holidaysVersion = rows[0]?.holidays_version ?? '';
-  const ranges = rows.flatMap((row) =>
-    row.postcode === null || row.neighbourhood_code === null
-      ? []
-      : [
-          {
-            postcode: row.postcode,
-            houseNumberFrom: row.house_number_from ?? 0,
-            houseNumberTo: row.house_number_to ?? 0,
-            neighbourhoodCode: row.neighbourhood_code,
-          },
-        ],
-  );
-  const code = neighbourhoodOf(ranges, postcode, houseNumber);
-  const found = rows.find((row) => row.neighbourhood_code === code);
-  // An inactive (or missing) neighbourhood routes nothing: the address is as good as unmapped.
-  if (!code || !found?.active || !found.district_code || !found.municipality_code) {
-    return { neighbourhood: undefined, rulesVersion: null, holidaysVersion };
-  }
-  return {
-    neighbourhood: { code, districtCode: found.district_code, municipalityCode: found.municipality_code },
-    rulesVersion: found.rules_version,
-    holidaysVersion,
-  };
+  const byAddress = addresses.map(() => [] as typeof rows);
+  for (const row of rows) byAddress[row.i - 1]?.push(row);
+  return addresses.map(({ postcode, houseNumber }, index) => {
+    const found = byAddress[index] ?? [];
+    const holidaysVersion = found[0]?.holidays_version ?? '';
+    const ranges = found.flatMap((row) =>
+      row.postcode === null || row.neighbourhood_code === null
+        ? []
+        : [
+            {
+              postcode: row.postcode,
+              houseNumberFrom: row.house_number_from ?? 0,
+              houseNumberTo: row.house_number_to ?? 0,
+              neighbourhoodCode: row.neighbourhood_code,
+            },
+          ],
+    );
+    const code = neighbourhoodOf(ranges, postcode, houseNumber);
+    const area = found.find((row) => row.neighbourhood_code === code);
+    // An inactive (or missing) neighbourhood routes nothing: the address is as good as unmapped.
+    if (!code || !area?.active || !area.district_code || !area.municipality_code) {
+      return { neighbourhood: undefined, rulesVersion: null, holidaysVersion };
+    }
+    return {
+      neighbourhood: { code, districtCode: area.district_code, municipalityCode: area.municipality_code },
+      rulesVersion: area.rules_version,
+      holidaysVersion,
+    };
+  });
 }
 
 /**

@@ -54,96 +54,142 @@ export interface FailedOutcome extends OutcomeOf {
 
 export type RecordedOutcome = DecidedOutcome | FailedOutcome;
 
+/** When and with what context (source, trace) an outcome is written, and the lane its event takes. */
+export interface RecordedAt {
+  now: Date;
+  context: Omit<OutboxContext, 'time'>;
+  lane?: Lane;
+}
+
 /**
  * The one place a routing outcome is written, in the caller's transaction:
  * the routing_decision row, the routed item's new state, the team's open
  * count, the coordinator queue entry of a failure and the RoutingDecided or
  * RoutingFailed message. Decided outcomes come from the pure decide
  * functions; the caller has locked what it decided on. Four statements at
- * most on the router's hot path (five with a failure), as before.
+ * most on the router's hot path (five with a failure).
  */
 export async function recordRoutingOutcome(
   tx: Transaction,
   outcome: RecordedOutcome,
-  at: { now: Date; context: Omit<OutboxContext, 'time'>; lane?: Lane },
+  at: RecordedAt,
 ): Promise<{ decisionId: string }> {
-  const { now, context } = at;
-  const { item, round } = outcome;
-  const decisionId = randomUUID();
-  const decided = outcome.outcome === 'decided' ? outcome : undefined;
-  const explanation = decided ? decided.decision.explanation : (outcome as FailedOutcome).explanation;
-  await tx.routingDecision.create({
-    data: {
+  const [recorded] = await recordRoutingOutcomes(tx, [{ outcome, at }]);
+  return recorded as { decisionId: string };
+}
+
+/**
+ * recordRoutingOutcome for several outcomes, in order, in about as many
+ * statements as for one: the decisions, the routed items of first
+ * routings, the queue entries and the messages each in one multi-row
+ * insert. A first routing (attempt 1 with `routedOn`) creates its routed
+ * item: the caller has checked that the item has none, and a routing of the
+ * same item committed meanwhile (the other lane) makes the insert fail and
+ * the transaction roll back instead of counting the item twice.
+ */
+export async function recordRoutingOutcomes(
+  tx: Transaction,
+  entries: readonly { outcome: RecordedOutcome; at: RecordedAt }[],
+): Promise<{ decisionId: string }[]> {
+  const written = entries.map(({ outcome, at }) => {
+    const decided = outcome.outcome === 'decided' ? outcome : undefined;
+    return {
+      outcome,
+      at,
+      decided,
+      decisionId: randomUUID(),
+      explanation: decided ? decided.decision.explanation : (outcome as FailedOutcome).explanation,
+    };
+  });
+  await tx.routingDecision.createMany({
+    data: written.map(({ outcome, at, decided, decisionId, explanation }) => ({
       id: decisionId,
-      itemKind: item.kind,
-      itemId: item.id,
+      itemKind: outcome.item.kind,
+      itemId: outcome.item.id,
       outcome: outcome.outcome,
       teamId: decided ? decided.decision.teamId : null,
       reason: outcome.outcome === 'failed' ? outcome.reason : null,
       explanation,
-      decidedAt: now,
+      decidedAt: at.now,
       ruleId: decided ? decided.decision.ruleId : null,
-      attempt: round.attempt,
+      attempt: outcome.round.attempt,
       neighbourhoodCode: outcome.neighbourhoodCode,
       municipalityCode: outcome.municipalityCode,
-    },
+    })),
   });
-  const state = {
-    municipalityCode: outcome.municipalityCode,
-    neighbourhoodCode: outcome.neighbourhoodCode,
-    attempt: round.attempt,
-    teamId: decided ? decided.decision.teamId : null,
-    excludedTeamIds: round.excludedTeamIds,
-    updatedAt: now,
-    // A failure keeps the last rule, its deadline and escalation, so a coordinator's later assignment has a deadline.
-    ...(decided
-      ? {
-          deadlineWorkingDays: decided.decision.deadlineWorkingDays,
-          escalatesOn: new Date(`${decided.escalatesOn}T00:00:00Z`),
-          ...(decided.remembersRule ? { ruleId: decided.decision.ruleId } : {}),
-        }
-      : {}),
-  };
-  const key = { itemKind_itemId: { itemKind: item.kind, itemId: item.id } };
-  if (outcome.routedOn) {
-    const remembered = { ...state, ...outcome.routedOn, facts: outcome.routedOn.facts as object };
-    await tx.routedItem.upsert({
-      where: key,
-      create: { itemKind: item.kind, itemId: item.id, ...remembered },
-      update: remembered,
-    });
-  } else {
-    await tx.routedItem.update({ where: key, data: state });
+  const created = [];
+  for (const { outcome, at, decided } of written) {
+    const { item, round } = outcome;
+    const state = {
+      municipalityCode: outcome.municipalityCode,
+      neighbourhoodCode: outcome.neighbourhoodCode,
+      attempt: round.attempt,
+      teamId: decided ? decided.decision.teamId : null,
+      excludedTeamIds: round.excludedTeamIds,
+      updatedAt: at.now,
+      // A failure keeps the last rule, its deadline and escalation, so a coordinator's later assignment has a deadline.
+      ...(decided
+        ? {
+            deadlineWorkingDays: decided.decision.deadlineWorkingDays,
+            escalatesOn: new Date(`${decided.escalatesOn}T00:00:00Z`),
+            ...(decided.remembersRule ? { ruleId: decided.decision.ruleId } : {}),
+          }
+        : {}),
+    };
+    const key = { itemKind_itemId: { itemKind: item.kind, itemId: item.id } };
+    if (outcome.routedOn) {
+      const remembered = { ...state, ...outcome.routedOn, facts: outcome.routedOn.facts as object };
+      if (round.attempt === 1) created.push({ itemKind: item.kind, itemId: item.id, ...remembered });
+      else {
+        await tx.routedItem.upsert({
+          where: key,
+          create: { itemKind: item.kind, itemId: item.id, ...remembered },
+          update: remembered,
+        });
+      }
+    } else {
+      await tx.routedItem.update({ where: key, data: state });
+    }
+    if (decided?.place === 'count') {
+      await tx.team.update({ where: { id: decided.decision.teamId }, data: { openAssignments: { increment: 1 } } });
+    }
   }
-  if (decided?.place === 'count') {
-    await tx.team.update({ where: { id: decided.decision.teamId }, data: { openAssignments: { increment: 1 } } });
-  }
-  if (outcome.outcome === 'failed') {
-    await tx.coordinatorQueueItem.create({
-      data: {
+  if (created.length > 0) await tx.routedItem.createMany({ data: created });
+  const failed = written.filter((entry) => entry.outcome.outcome === 'failed');
+  if (failed.length > 0) {
+    await tx.coordinatorQueueItem.createMany({
+      data: failed.map(({ outcome, at, decisionId, explanation }) => ({
         id: randomUUID(),
         municipalityCode: outcome.municipalityCode,
-        itemKind: item.kind,
-        itemId: item.id,
+        itemKind: outcome.item.kind,
+        itemId: outcome.item.id,
         decisionId,
-        referralId: outcome.queue.referralId ?? null,
-        reason: outcome.queue.reason,
+        referralId: (outcome as FailedOutcome).queue.referralId ?? null,
+        reason: (outcome as FailedOutcome).queue.reason,
         explanation: explanation.slice(0, 500),
-        queuedAt: now,
-      },
+        queuedAt: at.now,
+      })),
     });
   }
-  const message =
-    outcome.outcome === 'decided'
-      ? routingEvent(outcome.decision, decisionId, now, context, round, {
-          escalatesOn: outcome.escalatesOn,
-          referralId: outcome.referralId,
-        })
-      : routingFailedEvent({ item, reason: outcome.published, explanation }, decisionId, now, context);
-  // The decision travels on the lane its item came on: referrals' consumers
-  // of bulk decisions queue behind the file, not a crisis' decision.
-  await appendToOutbox(tx, [at.lane ? onLane(message, at.lane) : message]);
-  return { decisionId };
+  const messages = written.map(({ outcome, at, decisionId, explanation }) => {
+    const message =
+      outcome.outcome === 'decided'
+        ? routingEvent(outcome.decision, decisionId, at.now, at.context, outcome.round, {
+            escalatesOn: outcome.escalatesOn,
+            referralId: outcome.referralId,
+          })
+        : routingFailedEvent(
+            { item: outcome.item, reason: outcome.published, explanation },
+            decisionId,
+            at.now,
+            at.context,
+          );
+    // The decision travels on the lane its item came on: referrals' consumers
+    // of bulk decisions queue behind the file, not a crisis' decision.
+    return at.lane ? onLane(message, at.lane) : message;
+  });
+  await appendToOutbox(tx, messages);
+  return written.map(({ decisionId }) => ({ decisionId }));
 }
 
 /**
