@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type System, startSystem } from './fixtures/system.ts';
 
 /**
- * Issue 10.1: a crisis must never wait behind bulk work. A 100,000-row file
+ * Issue 10.1: a crisis must never wait behind bulk work, neither as a case
+ * of its own nor when it joins a case whose routing still waits on the bulk
+ * lane (signals repeats that case's opening on the main lane). A 100,000-row file
  * is being routed (its case events on the bulk lane) when a landlord posts
  * an eviction: the eviction reaches its team's inbox within 5 s, while the
  * file is provably still being routed. On one lane the eviction queued
@@ -27,15 +29,48 @@ const FILE_ROWS = 100_000;
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
 /** An energy company's file: every row a household of its own (house number and addition) on the team's postcode. */
-function energyFile(postcode: string): string {
-  const run = randomUUID().slice(0, 8);
+function energyFile(postcode: string, rows = FILE_ROWS, run = randomUUID().slice(0, 8)): string {
   const since = daysAgo(45);
   const lines = ['type,reference,postcode,house_number,house_number_addition,arrears_amount,arrears_since'];
-  for (let i = 0; i < FILE_ROWS; i += 1) {
+  for (let i = 0; i < rows; i += 1) {
     lines.push(`energy,E-${run}-${i},${postcode},${(i % 50_000) + 1},${i < 50_000 ? 'a' : 'b'},240.00,${since}`);
   }
   return `${lines.join('\n')}\n`;
 }
+
+const uploadFile = async (csv: string) => {
+  const energy = await system.issuer.sign({
+    organisationId: `energie-${randomUUID().slice(0, 8)}`,
+    kind: 'energy',
+    scopes: ['signals:write'],
+  });
+  const upload = await fetch(`${system.signalsUrl}/v1/signal-files`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${energy}`, 'content-type': 'text/csv' },
+    body: csv,
+  });
+  expect(upload.status).toBe(202);
+};
+
+const postEviction = async (address: { postcode: string; houseNumber: number; houseNumberAddition?: string }) => {
+  const landlord = await system.issuer.sign({
+    organisationId: 'woonstichting-e2e',
+    kind: 'landlord',
+    scopes: ['signals:write'],
+  });
+  const posted = await fetch(`${system.signalsUrl}/v1/signals`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${landlord}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      ...demoRentSignal(),
+      reference: `HUUR-${randomUUID()}`,
+      address,
+      crisis: { kind: 'eviction', plannedOn: daysAgo(-10) },
+    }),
+  });
+  expect(posted.status).toBe(201);
+  return ((await posted.json()) as { caseId: string }).caseId;
+};
 
 const routedTo = async (teamId: string) =>
   Number(
@@ -44,21 +79,59 @@ const routedTo = async (teamId: string) =>
   );
 
 describe('crisis lane', () => {
+  it('when an eviction joins a case whose file row still waits on the bulk lane, then the case is routed at once and once only', async () => {
+    const rows = 30_000;
+    const team = await system.createTeam({ capacity: 1_000_000 });
+    const run = randomUUID().slice(0, 8);
+    await uploadFile(energyFile(team.postcode, rows, run));
+    // The household of the file's last row: its case is opened once the file is taken in, and routed last.
+    const last = `E-${run}-${rows - 1}`;
+    const caseOfLast = async () =>
+      (await system.signals.pool.query('SELECT case_id FROM signal WHERE reference = $1', [last])).rows[0]?.case_id as
+        | string
+        | undefined;
+    const fileCase = await waitFor('the file taken in', caseOfLast, { timeoutMs: 120_000, intervalMs: 200 });
+    const decisionsOf = async (itemId: string) =>
+      Number(
+        (
+          await system.networks.pool.query('SELECT count(*)::int AS n FROM routing_decision WHERE item_id = $1', [
+            itemId,
+          ])
+        ).rows[0].n,
+      );
+    expect(await decisionsOf(fileCase), 'the last row is not routed yet when the eviction comes').toBe(0);
+
+    const caseId = await postEviction({ postcode: team.postcode, houseNumber: rows, houseNumberAddition: 'a' });
+    expect(caseId).toBe(fileCase);
+    const listed = system.referralFor(team.id, caseId);
+    const referral = await waitFor(
+      'the case in its team’s inbox as a crisis',
+      async () => {
+        const found = await listed();
+        return found?.urgency === 'crisis' ? found : undefined;
+      },
+      { timeoutMs: 5_000 },
+    );
+    expect(referral).toMatchObject({ teamId: team.id, item: { kind: 'case', id: caseId } });
+    expect(await routedTo(team.id), 'the file is still being routed').toBeLessThan(rows);
+
+    // When the bulk lane reaches the row, its opening finds the case routed: one decision, one place.
+    await waitFor('the whole file routed', async () => ((await routedTo(team.id)) >= rows ? true : undefined), {
+      timeoutMs: 150_000,
+      intervalMs: 500,
+    });
+    expect(await decisionsOf(caseId)).toBe(1);
+    const { rows: teams } = await system.networks.pool.query('SELECT open_assignments FROM team WHERE id = $1', [
+      team.id,
+    ]);
+    expect(teams[0].open_assignments).toBe(rows);
+  }, 300_000);
+
   it('when an eviction arrives while a 100,000-row file is being routed, then it is in its team’s inbox within 5 s and the file is not yet routed', async () => {
     const fileTeam = await system.createTeam({ capacity: 1_000_000 });
     const crisisTeam = await system.createTeam();
 
-    const energy = await system.issuer.sign({
-      organisationId: `energie-${randomUUID().slice(0, 8)}`,
-      kind: 'energy',
-      scopes: ['signals:write'],
-    });
-    const upload = await fetch(`${system.signalsUrl}/v1/signal-files`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${energy}`, 'content-type': 'text/csv' },
-      body: energyFile(fileTeam.postcode),
-    });
-    expect(upload.status).toBe(202);
+    await uploadFile(energyFile(fileTeam.postcode));
 
     // The bulk lane is being worked: the router has routed file rows and has many more to go.
     await waitFor(
@@ -70,23 +143,7 @@ describe('crisis lane', () => {
       },
     );
 
-    const landlord = await system.issuer.sign({
-      organisationId: 'woonstichting-e2e',
-      kind: 'landlord',
-      scopes: ['signals:write'],
-    });
-    const posted = await fetch(`${system.signalsUrl}/v1/signals`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${landlord}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        ...demoRentSignal(),
-        reference: `HUUR-${randomUUID()}`,
-        address: { postcode: crisisTeam.postcode, houseNumber: 7 },
-        crisis: { kind: 'eviction', plannedOn: daysAgo(-10) },
-      }),
-    });
-    expect(posted.status).toBe(201);
-    const { caseId } = (await posted.json()) as { caseId: string };
+    const caseId = await postEviction({ postcode: crisisTeam.postcode, houseNumber: 7 });
 
     const referral = await waitFor('the eviction in its team’s inbox', system.referralFor(crisisTeam.id, caseId), {
       timeoutMs: 5_000,

@@ -3,7 +3,7 @@ import type { SignalRequest } from '@vangnet/contracts/http/signals';
 import { topics } from '@vangnet/contracts/topics';
 import { describe, expect, it } from 'vitest';
 import { decideReceiveSignal } from '../features/receive-signal/decide.ts';
-import { caseEventMessage, type IntakeChannel } from './signal-events.ts';
+import { caseEventMessage, crisisReopening, type IntakeChannel } from './signal-events.ts';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const context = { source: 'urn:nld:oin:00000000000000000000:systeem:vangnet-signals' };
@@ -45,5 +45,32 @@ describe('the lane of a case event', () => {
     expect(laneOf('file', true)).toBe(topics.signalsEvents);
     expect(laneOf('batch', true, randomUUID())).toBe(topics.signalsEvents);
     expect(laneOf('single', true)).toBe(topics.signalsEvents);
+  });
+});
+
+describe('the repeated opening of a case a crisis joins', () => {
+  it('goes on the main topic with the case’s own first signal and opening time, and the crisis’ kind and urgency', () => {
+    const { signal } = decideReceiveSignal({
+      partner: { id: 'energie-noord', kind: 'energy' },
+      request: energy(true),
+      signalId: randomUUID(),
+      newCaseId: randomUUID(),
+      household: { previousFromPartner: null, openCaseId: randomUUID() },
+      settings: { thresholdCents: 7500 },
+      now,
+    });
+    const opened = { caseId: randomUUID(), firstSignalId: randomUUID(), openedAt: new Date('2026-11-02T09:00:00Z') };
+    const message = crisisReopening(opened, signal, context);
+    expect(message.topic).toBe(topics.signalsEvents);
+    expect(message.messageKey).toBe(opened.caseId);
+    expect(message.payload).toMatchObject({
+      caseId: opened.caseId,
+      firstSignalId: opened.firstSignalId,
+      openedAt: '2026-11-02T09:00:00.000Z',
+      signalKind: 'energy',
+      urgency: 'crisis',
+      postcode: '9901AB',
+      houseNumber: 12,
+    });
   });
 });

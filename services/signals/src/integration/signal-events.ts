@@ -69,3 +69,28 @@ export function caseEventMessage(
       : outboxMessage(CaseSignalAddedV1, caseSignalAdded(caseChange.caseId, signal), context);
   return onLane(message, channel === 'single' || signal.crisis ? 'main' : 'bulk');
 }
+
+/** The case a crisis joined, as it was opened: what its repeated opening says. */
+export interface OpenedCase {
+  caseId: string;
+  firstSignalId: string;
+  openedAt: Date;
+}
+
+/**
+ * A crisis that joins a case also repeats the case's opening, on the main
+ * topic: a case opened by a file row may still wait for its routing on the
+ * bulk lane, and the eviction or disconnection must not wait with it. The
+ * router routes an unrouted case at once, as a crisis of the joining
+ * signal's kind, and ignores the bulk lane's opening when it comes (and the
+ * repeat, for a case routed before: an opening under another event id).
+ * The address is the household's, the signal's, as for any joining signal.
+ */
+export function crisisReopening(opened: OpenedCase, signal: AcceptedSignal, context: OutboxContext): OutboxMessage {
+  const data = {
+    ...caseOpened(opened.caseId, signal),
+    firstSignalId: opened.firstSignalId,
+    openedAt: opened.openedAt.toISOString(),
+  };
+  return onLane(outboxMessage(CaseOpenedV1, data, context), 'main');
+}

@@ -5,7 +5,12 @@ import type { DomainError } from '@vangnet/platform/problem';
 import type pg from 'pg';
 import type { PrismaClient } from '../../db.ts';
 import { Prisma } from '../../generated/prisma/client.ts';
-import { caseEventMessage, type IntakeChannel } from '../../integration/signal-events.ts';
+import {
+  caseEventMessage,
+  crisisReopening,
+  type IntakeChannel,
+  type OpenedCase,
+} from '../../integration/signal-events.ts';
 import { toSignalResponse } from '../signal-response.ts';
 import type { AcceptedSignal, IntakeSettings, Partner } from './decide.ts';
 import { type ChunkState, decideChunk, type ItemOutcome } from './decide-chunk.ts';
@@ -133,6 +138,7 @@ async function writeChunk(
   const joined = new Set<string>();
   const signals: AcceptedSignal[] = [];
   const messages: OutboxMessage[] = [];
+  const reopened = await casesJoinedByCrisis(client, outcomes);
   for (const outcome of outcomes) {
     if (outcome.kind !== 'accepted') continue;
     const { signal, caseChange } = outcome;
@@ -141,6 +147,8 @@ async function writeChunk(
     if (!caseChange) continue;
     if (caseChange.kind === 'opened') opened.push(signal);
     else joined.add(caseChange.caseId);
+    const opening = caseChange.kind === 'added' && signal.crisis ? reopened.get(caseChange.caseId) : undefined;
+    if (opening) messages.push(crisisReopening(opening, signal, context));
     messages.push(caseEventMessage(caseChange, signal, context, channel));
   }
   if (signals.length === 0) return;
@@ -160,6 +168,39 @@ async function writeChunk(
     ...SIGNAL_COLUMNS.map(([, , value]) => signals.map((signal) => value(signal))),
   ];
   await client.query({ name: 'signal-intake-write', text: WRITE_CHUNK, values: params });
+}
+
+/**
+ * How the cases that a crisis of the chunk joins were opened (see
+ * crisisReopening). A third statement only for a chunk with such a crisis,
+ * which is rare; the cases are locked already (signal_intake_read).
+ */
+async function casesJoinedByCrisis(client: pg.ClientBase, outcomes: ItemOutcome[]): Promise<Map<string, OpenedCase>> {
+  const caseIds = outcomes.flatMap((outcome) =>
+    outcome.kind === 'accepted' && outcome.signal.crisis && outcome.caseChange?.kind === 'added'
+      ? [outcome.caseChange.caseId]
+      : [],
+  );
+  const cases = new Map<string, OpenedCase>();
+  // A case an earlier item of this chunk opened is not written yet: its opening signal is at hand.
+  for (const outcome of outcomes) {
+    if (outcome.kind === 'accepted' && outcome.caseChange?.kind === 'opened') {
+      const { caseId } = outcome.caseChange;
+      cases.set(caseId, { caseId, firstSignalId: outcome.signal.id, openedAt: outcome.signal.receivedAt });
+    }
+  }
+  const stored = caseIds.filter((caseId) => !cases.has(caseId));
+  if (stored.length === 0) return cases;
+  const { rows } = await client.query<{ case_id: string; first_signal_id: string; opened_at: Date }>(
+    `SELECT c.id AS case_id, c.opened_at,
+            (SELECT s.id FROM signal s WHERE s.case_id = c.id ORDER BY s.received_at, s.id LIMIT 1) AS first_signal_id
+       FROM household_case c WHERE c.id = ANY($1::uuid[])`,
+    [stored],
+  );
+  for (const row of rows) {
+    cases.set(row.case_id, { caseId: row.case_id, firstSignalId: row.first_signal_id, openedAt: row.opened_at });
+  }
+  return cases;
 }
 
 /**
