@@ -24,7 +24,8 @@
  * millisecond resolution, same machine).
  *
  * Knobs (environment): BENCH_STEP_SECONDS (each rate's duration), BENCH_TEAMS,
- * BENCH_POLL_MS, BENCH_WARMUP_SIGNALS. Quick run: BENCH_STEP_SECONDS=3.
+ * BENCH_POLL_MS, BENCH_WARMUP_SIGNALS, BENCH_RATES (e.g. `100`), BENCH_CPU_PROFILE_DIR
+ * (a V8 CPU profile per service). Quick run: BENCH_STEP_SECONDS=3.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
@@ -65,7 +66,7 @@ const resultsFile = path.join(repoRoot, 'bench', 'results', 'latency.json');
 
 const config = {
   /** Arrival rates (signals/s), in this order; the memory "under load" figure is the last (highest) step's peak. */
-  rates: [20, 100, 200],
+  rates: (process.env.BENCH_RATES ?? '20,100,200').split(',').map(Number),
   stepSeconds: intFromEnv('BENCH_STEP_SECONDS', 15),
   teams: intFromEnv('BENCH_TEAMS', 2),
   /** Far above what a run sends, so no referral waits for capacity or goes elsewhere. */
@@ -104,7 +105,11 @@ interface RunningService {
 /** Starts a service's server.ts as `pnpm start` does, in a process of its own, and waits until it is ready. */
 async function startService(name: Service, env: Record<string, string>): Promise<RunningService> {
   const [port, metricsPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [path.join(repoRoot, 'services', name, 'src', 'server.ts')], {
+  // BENCH_CPU_PROFILE_DIR: each service writes a V8 CPU profile there when it exits (where does its time go?).
+  const profile = process.env.BENCH_CPU_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROFILE_DIR, name)}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, path.join(repoRoot, 'services', name, 'src', 'server.ts')], {
     env: { ...env, HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(metricsPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
