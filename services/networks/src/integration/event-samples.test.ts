@@ -83,7 +83,7 @@ function fakeTransaction(data: { item?: { kind: string; id: string }; teamId?: s
         return { count: 1 };
       }),
     },
-    routingDecision: { create: vi.fn(async () => ({})) },
+    routingDecision: { createMany: vi.fn(async () => ({ count: 1 })) },
     routedItem: {
       findUnique: vi.fn(async () =>
         data.item
@@ -106,11 +106,16 @@ function fakeTransaction(data: { item?: { kind: string; id: string }; teamId?: s
       ),
       upsert: vi.fn(async () => ({})),
       update: vi.fn(async () => ({})),
+      createMany: vi.fn(async () => ({ count: 1 })),
     },
     coordinatorQueueItem: {
       create: vi.fn(async ({ data: row }: { data: Record<string, unknown> }) => {
         queued.push(row);
         return row;
+      }),
+      createMany: vi.fn(async ({ data: rows }: { data: Record<string, unknown>[] }) => {
+        queued.push(...rows);
+        return { count: rows.length };
       }),
     },
     // No configured holidays: the Dutch list.
@@ -121,7 +126,8 @@ function fakeTransaction(data: { item?: { kind: string; id: string }; teamId?: s
       if (text.includes('postcode_range')) {
         return [
           {
-            postcode: (values[0] as string[]).at(-1),
+            i: 1,
+            postcode: (values[0] as string[])[0],
             house_number_from: 1,
             house_number_to: 99999,
             neighbourhood_code: 'BU99010101',
@@ -142,10 +148,14 @@ function fakeTransaction(data: { item?: { kind: string; id: string }; teamId?: s
       }
       return [];
     }),
-    // INSERT INTO outbox (event_id, topic, message_key, headers, payload)
-    $executeRaw: vi.fn(async (_sql: TemplateStringsArray, ...values: unknown[]) => {
-      outbox.push({ headers: JSON.parse(String(values[3])), payload: JSON.parse(String(values[4])) });
-      return 1;
+    // INSERT INTO outbox (event_id, topic, message_key, headers, payload): a column array each.
+    $executeRaw: vi.fn(async (sql: TemplateStringsArray, ...values: unknown[]) => {
+      if (!sql.join('?').includes('INSERT INTO outbox')) return 0;
+      const [headers, payloads] = [values[3] as string[], values[4] as string[]];
+      headers.forEach((header, n) => {
+        outbox.push({ headers: JSON.parse(header), payload: JSON.parse(String(payloads[n])) });
+      });
+      return headers.length;
     }),
   };
   return { tx: tx as unknown as Transaction, outbox, queued, freed };
