@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { EventData } from '@vangnet/contracts/events';
+import { RoutingDecidedV2 } from '@vangnet/contracts/networks';
 import { CaseOpenedV1 } from '@vangnet/contracts/signals';
+import { producerOptions } from '@vangnet/messaging/kafka';
 import { outboxMessage } from '@vangnet/messaging/outbox';
 import { waitFor } from '@vangnet/testing/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +68,93 @@ describe('a routing decision becomes a referral in the team inbox', () => {
     expect(notices.items).toEqual([expect.objectContaining({ item: data.item, assignedTeamId: data.teamId })]);
     // A notice is read-only: the informed team has no referral of its own.
     expect((await expectStatus(inbox(informed, await referrals.teamToken(informed)), 200)).json().items).toEqual([]);
+  });
+
+  it('when a run of decisions arrives at once (a file’s backlog), then each is a referral with its history, notice, webhook delivery and urgency, and a repeat counts once', async () => {
+    const teamId = randomUUID();
+    const informed = randomUUID();
+    const token = await referrals.teamToken(teamId);
+    const subscription = (
+      await expectStatus(
+        referrals.request('POST', '/v1/webhook-subscriptions', token, {
+          url: 'https://crm.team.example/hooks',
+          eventTypes: ['RoutingDecided'],
+        }),
+        201,
+      )
+    ).json();
+    const source = 'urn:nld:oin:00000000000000000000:systeem:test';
+    const crisisCase = randomUUID();
+    await referrals.publish(
+      outboxMessage(
+        CaseOpenedV1,
+        {
+          caseId: crisisCase,
+          firstSignalId: randomUUID(),
+          signalKind: 'energy',
+          urgency: 'crisis',
+          postcode: '9901AB',
+          houseNumber: 1,
+          openedAt: new Date().toISOString(),
+        },
+        { source },
+      ),
+    );
+    await waitFor(
+      'the case’s urgency in the read model',
+      async () => (await referrals.app.prisma.itemUrgency.findUnique({ where: { itemId: crisisCase } })) ?? undefined,
+    );
+    const decisions: EventData<typeof RoutingDecidedV2>[] = Array.from({ length: 30 }, (_, n) => ({
+      decisionId: randomUUID(),
+      item: { kind: 'case', id: n === 0 ? crisisCase : randomUUID() },
+      teamId,
+      informTeamIds: [informed],
+      neighbourhoodCode: 'BU99010101',
+      ruleId: 'file-rule',
+      attempt: 1,
+      excludedTeamIds: [],
+      deadline: '2026-12-04',
+      escalatesOn: '2026-12-16',
+      explanation: 'Wijkteam Noord covers BU99010101',
+      decidedAt: new Date().toISOString(),
+    }));
+    const messages = decisions.map((data) => outboxMessage(RoutingDecidedV2, data, { source }));
+    const repeated = messages[5] as (typeof messages)[number];
+    const again = { ...repeated, headers: { ...repeated.headers, ce_id: randomUUID() } };
+    messages.splice(10, 0, again);
+    // One key, one send: one partition's batch, which the consumer hands over as one run.
+    const producer = referrals.app.kafka.producer(producerOptions);
+    await producer.connect();
+    await producer.send({
+      topic: RoutingDecidedV2.topic,
+      messages: messages.map((message) => ({
+        key: teamId,
+        value: JSON.stringify(message.payload),
+        headers: message.headers,
+      })),
+    });
+    await producer.disconnect();
+    for (const { decisionId } of decisions) await referrals.referralOf(decisionId);
+
+    const count = async (sql: string) =>
+      (await referrals.app.pool.query<{ n: number }>(sql, [decisions.map(({ decisionId }) => decisionId)])).rows[0]?.n;
+    expect(await count('SELECT count(*)::int AS n FROM referral WHERE decision_id = ANY($1::uuid[])')).toBe(30);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM referral_history h JOIN referral r ON r.id = h.referral_id
+                    WHERE r.decision_id = ANY($1::uuid[]) AND h.action = 'route' AND h.code = 'file-rule'`),
+    ).toBe(30);
+    expect(await count('SELECT count(*)::int AS n FROM referral_notice WHERE decision_id = ANY($1::uuid[])')).toBe(30);
+    const deliveries = await referrals.app.prisma.webhookDelivery.findMany({
+      where: { subscriptionId: subscription.id },
+      select: { eventId: true },
+    });
+    expect(new Set(deliveries.map(({ eventId }) => eventId))).toEqual(
+      new Set(messages.filter((message) => message !== again).map((message) => message.headers.ce_id)),
+    );
+    const crisis = await referrals.app.prisma.referral.findUniqueOrThrow({
+      where: { decisionId: decisions[0]?.decisionId as string },
+    });
+    expect(crisis.urgency).toBe('crisis');
   });
 
   it('when a decision from before the escalation date existed arrives (v1 through the upcaster), then 3x the deadline in working days is computed', async () => {

@@ -59,7 +59,12 @@ function recordingTransaction() {
       rawSql.push(args);
       return 1;
     }),
-    webhookSubscription: { findMany: vi.fn(async () => [{ id: 'subscription', eventTypes: [] }]) },
+    // One subscription, of the first owner asked for.
+    webhookSubscription: {
+      findMany: vi.fn(async ({ where }: { where: { OR: { ownerKind: string; ownerId: string }[] } }) =>
+        where.OR.slice(0, 1).map((owner) => ({ id: 'subscription', ...owner, eventTypes: [] })),
+      ),
+    },
     webhookDelivery: { createMany },
     referralRequest: { findUnique: findRequest },
   } as unknown as Transaction;
@@ -75,7 +80,8 @@ describe('a lifecycle event leaves through one function: outbox and webhooks tog
       const message = await emitReferralEvent(tx, state, event, { source, time: new Date(at) });
 
       const outboxInsert = rawSql.find(([sql]) => (sql as string[]).join('?').includes('INSERT INTO outbox'));
-      expect(outboxInsert).toContain(message.eventId);
+      // One insert for all the statement's rows: each column is an array.
+      expect(outboxInsert?.flat()).toContain(message.eventId);
       const attributes = fromKafkaHeaders(message.headers);
       const teams = event.type === 'transferred' ? [state.teamId, event.toTeamId] : [state.teamId];
       expect(createMany).toHaveBeenCalledTimes(1);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { EventData } from '@vangnet/contracts/events';
 import { RoutingDecidedV2 } from '@vangnet/contracts/networks';
-import { on } from '@vangnet/messaging/consumer';
+import { type BatchItem, type HandlerContext, on } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../../db.ts';
-import { type FanOutOptions, fanOut } from '../webhooks/fan-out.ts';
+import { type FanOutOptions, fanOut, fanOutMany } from '../webhooks/fan-out.ts';
 import { escalationDateOf, timersOf } from './decide.ts';
 import { routingDecidedV1ToV2 } from './upcasters.ts';
 
@@ -22,22 +23,35 @@ const asDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
 export const assignReferral = (webhooks: FanOutOptions) =>
   on<typeof RoutingDecidedV2, Transaction>(
     RoutingDecidedV2,
-    async (decision, { tx, event }) => {
-      // Only decisions made before networks set the escalation date need the item's earlier referral.
-      const earlier = decision.escalatesOn
-        ? null
-        : await tx.referral.findFirst({
-            where: { itemId: decision.item.id },
-            orderBy: { createdAt: 'asc' },
-            select: { escalatesOn: true },
-          });
-      const escalatesOn = escalationDateOf(decision, earlier?.escalatesOn.toISOString().slice(0, 10));
-      const { expiresAt, escalatesAt } = timersOf(decision.deadline, escalatesOn, decision);
-      const id = decision.referralId ?? randomUUID();
-      // One statement per decision (a restarted inbox replays thousands): the referral with the item's
-      // urgency when known, and its first history row. ON CONFLICT covers both the decision id and a
-      // reserved referral id already used; then nothing is written.
-      const created = await tx.$executeRaw`
+    (decision, context) => assignOne(decision, context, webhooks),
+    {
+      upcasters: [routingDecidedV1ToV2],
+      handleMany: (items, tx) => assignMany(items, tx, webhooks),
+    },
+  );
+
+type Decision = EventData<typeof RoutingDecidedV2>;
+
+async function assignOne(
+  decision: Decision,
+  { tx, event }: HandlerContext<Transaction>,
+  webhooks: FanOutOptions,
+): Promise<void> {
+  // Only decisions made before networks set the escalation date need the item's earlier referral.
+  const earlier = decision.escalatesOn
+    ? null
+    : await tx.referral.findFirst({
+        where: { itemId: decision.item.id },
+        orderBy: { createdAt: 'asc' },
+        select: { escalatesOn: true },
+      });
+  const escalatesOn = escalationDateOf(decision, earlier?.escalatesOn.toISOString().slice(0, 10));
+  const { expiresAt, escalatesAt } = timersOf(decision.deadline, escalatesOn, decision);
+  const id = decision.referralId ?? randomUUID();
+  // One statement per decision (a restarted inbox replays thousands): the referral with the item's
+  // urgency when known, and its first history row. ON CONFLICT covers both the decision id and a
+  // reserved referral id already used; then nothing is written.
+  const created = await tx.$executeRaw`
       WITH created AS (
         INSERT INTO referral (id, decision_id, team_id, item_kind, item_id, status, deadline, escalates_on,
                               expires_at, escalates_at, attempt, rule_id, neighbourhood_code, urgency, explanation,
@@ -56,26 +70,106 @@ export const assignReferral = (webhooks: FanOutOptions) =>
       SELECT id, 'route', NULL, 'routed', ${decision.ruleId.slice(0, 100)}, 'router', ${decision.decisionId},
              ${new Date(decision.decidedAt)}
         FROM created`;
-      if (created === 0) return;
-      const informed = [...new Set(decision.informTeamIds)].filter((teamId) => teamId !== decision.teamId);
-      if (informed.length > 0)
-        await tx.referralNotice.createMany({
-          data: informed.map((teamId) => ({
-            id: randomUUID(),
-            decisionId: decision.decisionId,
-            teamId,
-            itemKind: decision.item.kind,
-            itemId: decision.item.id,
-            assignedTeamId: decision.teamId,
-            neighbourhoodCode: decision.neighbourhoodCode ?? null,
-          })),
-          skipDuplicates: true,
-        });
-      await fanOut(
-        tx,
-        { name: 'RoutingDecided', type: RoutingDecidedV2.type, attributes: event, data: decision },
-        webhooks,
-      );
-    },
-    { upcasters: [routingDecidedV1ToV2] },
+  if (created === 0) return;
+  const informed = [...new Set(decision.informTeamIds)].filter((teamId) => teamId !== decision.teamId);
+  if (informed.length > 0)
+    await tx.referralNotice.createMany({
+      data: informed.map((teamId) => ({
+        id: randomUUID(),
+        decisionId: decision.decisionId,
+        teamId,
+        itemKind: decision.item.kind,
+        itemId: decision.item.id,
+        assignedTeamId: decision.teamId,
+        neighbourhoodCode: decision.neighbourhoodCode ?? null,
+      })),
+      skipDuplicates: true,
+    });
+  await fanOut(
+    tx,
+    { name: 'RoutingDecided', type: RoutingDecidedV2.type, attributes: event, data: decision },
+    webhooks,
   );
+}
+
+/**
+ * A run of decisions (a file's backlog) as assignOne would apply them one
+ * by one, in three statements: every referral with its first history row,
+ * the notices of the informed teams, the team deliveries of all. Decisions
+ * from before networks set the escalation date (they read the item's
+ * earlier referral) and GP requests (their practice's status is read from
+ * what each decision just wrote) go one at a time.
+ */
+async function assignMany(items: BatchItem<Decision>[], tx: Transaction, webhooks: FanOutOptions): Promise<void> {
+  if (items.some(({ data }) => !data.escalatesOn || data.item.kind === 'referral_request')) {
+    for (const { data, event, trace } of items) await assignOne(data, { tx, event, trace }, webhooks);
+    return;
+  }
+  const rows = items.map(({ data: decision }) => {
+    const escalatesOn = escalationDateOf(decision, undefined);
+    const { expiresAt, escalatesAt } = timersOf(decision.deadline, escalatesOn, decision);
+    return { decision, id: decision.referralId ?? randomUUID(), escalatesOn, expiresAt, escalatesAt };
+  });
+  const column = <T>(value: (row: (typeof rows)[number]) => T) => rows.map(value);
+  // The statement of assignOne over unnest: referrals in the run's order; ON CONFLICT leaves out a
+  // decision applied before (or a reserved referral id used), and its history row with it.
+  const created = await tx.$queryRaw<{ decision_id: string }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(${column((r) => r.id)}::uuid[], ${column((r) => r.decision.decisionId)}::uuid[],
+                           ${column((r) => r.decision.teamId)}::uuid[], ${column((r) => r.decision.item.kind)}::text[],
+                           ${column((r) => r.decision.item.id)}::uuid[], ${column((r) => asDate(r.decision.deadline))}::date[],
+                           ${column((r) => asDate(r.escalatesOn))}::date[], ${column((r) => r.expiresAt)}::timestamptz[],
+                           ${column((r) => r.escalatesAt)}::timestamptz[], ${column((r) => r.decision.attempt)}::int[],
+                           ${column((r) => r.decision.ruleId)}::text[],
+                           ${column((r) => r.decision.neighbourhoodCode ?? null)}::text[],
+                           ${column((r) => r.decision.explanation)}::text[],
+                           ${column((r) => new Date(r.decision.decidedAt))}::timestamptz[])
+             WITH ORDINALITY AS i(id, decision_id, team_id, item_kind, item_id, deadline, escalates_on, expires_at,
+                                  escalates_at, attempt, rule_id, neighbourhood_code, explanation, decided_at, position)
+    ), created AS (
+      INSERT INTO referral (id, decision_id, team_id, item_kind, item_id, status, deadline, escalates_on,
+                            expires_at, escalates_at, attempt, rule_id, neighbourhood_code, urgency, explanation,
+                            created_at, updated_at)
+      SELECT i.id, i.decision_id, i.team_id, i.item_kind, i.item_id, 'routed', i.deadline, i.escalates_on,
+             i.expires_at, i.escalates_at, i.attempt, i.rule_id, i.neighbourhood_code,
+             (SELECT urgency FROM item_urgency WHERE item_id = i.item_id), i.explanation, now(), now()
+        FROM input i ORDER BY i.position
+      ON CONFLICT DO NOTHING
+      RETURNING id, decision_id
+    ), history AS (
+      INSERT INTO referral_history (referral_id, action, from_status, to_status, code, actor_kind, actor_id, at)
+      SELECT c.id, 'route', NULL, 'routed', left(i.rule_id, 100), 'router', i.decision_id::text, i.decided_at
+        FROM created c
+       -- A decision twice in the run (a replay under a new event id) made one referral: one history row.
+       CROSS JOIN LATERAL (SELECT * FROM input WHERE input.decision_id = c.decision_id
+                            ORDER BY input.position LIMIT 1) AS i
+    )
+    SELECT decision_id::text FROM created`;
+  // As one by one: the first of a decision's events made its referral; a repeat announces nothing.
+  const fresh = new Set(created.map((row) => row.decision_id));
+  const applied = items.filter(({ data }) => fresh.delete(data.decisionId));
+  const notices = applied.flatMap(({ data: decision }) =>
+    [...new Set(decision.informTeamIds)]
+      .filter((teamId) => teamId !== decision.teamId)
+      .map((teamId) => ({
+        id: randomUUID(),
+        decisionId: decision.decisionId,
+        teamId,
+        itemKind: decision.item.kind,
+        itemId: decision.item.id,
+        assignedTeamId: decision.teamId,
+        neighbourhoodCode: decision.neighbourhoodCode ?? null,
+      })),
+  );
+  if (notices.length > 0) await tx.referralNotice.createMany({ data: notices, skipDuplicates: true });
+  await fanOutMany(
+    tx,
+    applied.map(({ data, event }) => ({
+      name: 'RoutingDecided' as const,
+      type: RoutingDecidedV2.type,
+      attributes: event,
+      data,
+    })),
+    webhooks,
+  );
+}

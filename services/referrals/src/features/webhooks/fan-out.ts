@@ -2,7 +2,7 @@ import type { CloudEventAttributes } from '@vangnet/contracts/envelope';
 import type { Transaction } from '../../db.ts';
 import { announceGpStatus } from './gp-practice.ts';
 import { type ConcernedData, recipientsOf, type WebhookEventName } from './recipients.ts';
-import { createDeliveries, type Owner } from './store.ts';
+import { createDeliveriesOfMany, type Owner } from './store.ts';
 
 /** An event as its webhooks deliver it: the attributes and data it has on Kafka. */
 export interface WebhookEvent {
@@ -28,21 +28,33 @@ export interface FanOutOptions {
  * read from the state this transaction has just written.
  */
 export async function fanOut(tx: Transaction, event: WebhookEvent, options: FanOutOptions): Promise<void> {
-  const concerned = recipientsOf(event.name, event.data);
-  const owners: Owner[] = concerned.teamIds.map((id) => ({ kind: 'team', id }));
+  await fanOutMany(tx, [event], options);
+}
+
+/** fanOut for several events (a run of routing decisions), the team deliveries of all in one insert. */
+export async function fanOutMany(
+  tx: Transaction,
+  events: readonly WebhookEvent[],
+  options: FanOutOptions,
+): Promise<void> {
   // The dispatcher schedules by the wall clock, whatever clock the lifecycle runs on (tests move theirs).
   const now = new Date();
-  await createDeliveries(tx, {
-    owners,
-    name: event.name,
-    type: event.type,
-    event: event.attributes,
-    data: event.data,
-    now,
-  });
-  if (concerned.referralRequestId) {
+  const concerned = events.map((event) => ({ event, ...recipientsOf(event.name, event.data) }));
+  await createDeliveriesOfMany(
+    tx,
+    concerned.map(({ event, teamIds }) => ({
+      owners: teamIds.map((id): Owner => ({ kind: 'team', id })),
+      name: event.name,
+      type: event.type,
+      event: event.attributes,
+      data: event.data,
+      now,
+    })),
+  );
+  for (const { event, referralRequestId } of concerned) {
+    if (!referralRequestId) continue;
     await announceGpStatus(tx, {
-      requestId: concerned.referralRequestId,
+      requestId: referralRequestId,
       cause: event.attributes,
       source: options.gpStatusSource,
       now,

@@ -143,31 +143,49 @@ export async function createDeliveries(
     now: Date;
   },
 ): Promise<number> {
-  if (input.owners.length === 0) return 0;
+  return createDeliveriesOfMany(tx, [input]);
+}
+
+/**
+ * createDeliveries for several events in two statements: the subscriptions
+ * of all their owners, then every delivery (a run of routing decisions
+ * applied at once).
+ */
+export async function createDeliveriesOfMany(
+  tx: Transaction,
+  inputs: readonly Parameters<typeof createDeliveries>[1][],
+): Promise<number> {
+  const owners = inputs.flatMap((input) => input.owners);
+  if (owners.length === 0) return 0;
   const subscriptions = await tx.webhookSubscription.findMany({
     // A retired subscription's endpoint said it is gone: nothing more is queued for it.
-    where: { retiredAt: null, OR: input.owners.map((owner) => ({ ownerKind: owner.kind, ownerId: owner.id })) },
-    select: { id: true, eventTypes: true },
+    where: { retiredAt: null, OR: owners.map((owner) => ({ ownerKind: owner.kind, ownerId: owner.id })) },
+    select: { id: true, ownerKind: true, ownerId: true, eventTypes: true },
   });
-  const wanted = subscriptions.filter(
-    (subscription) => subscription.eventTypes.length === 0 || subscription.eventTypes.includes(input.name),
-  );
-  if (wanted.length === 0) return 0;
-  const { count } = await tx.webhookDelivery.createMany({
-    data: wanted.map((subscription) => ({
-      id: randomUUID(),
-      subscriptionId: subscription.id,
-      eventId: input.event.id,
-      eventType: input.type,
-      eventSource: input.event.source,
-      eventSubject: input.event.subject ?? null,
-      eventTime: input.event.time,
-      data: input.data as Prisma.InputJsonValue,
-      status: 'pending',
-      nextAttemptAt: input.now,
-      retryUntil: new Date(input.now.getTime() + RETRY_WINDOW_MS),
-    })),
-    skipDuplicates: true,
+  if (subscriptions.length === 0) return 0;
+  const data = inputs.flatMap((input) => {
+    const mine = new Set(input.owners.map((owner) => `${owner.kind}:${owner.id}`));
+    return subscriptions
+      .filter(
+        (subscription) =>
+          mine.has(`${subscription.ownerKind}:${subscription.ownerId}`) &&
+          (subscription.eventTypes.length === 0 || subscription.eventTypes.includes(input.name)),
+      )
+      .map((subscription) => ({
+        id: randomUUID(),
+        subscriptionId: subscription.id,
+        eventId: input.event.id,
+        eventType: input.type,
+        eventSource: input.event.source,
+        eventSubject: input.event.subject ?? null,
+        eventTime: input.event.time,
+        data: input.data as Prisma.InputJsonValue,
+        status: 'pending',
+        nextAttemptAt: input.now,
+        retryUntil: new Date(input.now.getTime() + RETRY_WINDOW_MS),
+      }));
   });
+  if (data.length === 0) return 0;
+  const { count } = await tx.webhookDelivery.createMany({ data, skipDuplicates: true });
   return count;
 }
