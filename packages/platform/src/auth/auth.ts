@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { ProblemError } from '../http/problem.ts';
+import { VerifiedTokens } from './verified-tokens.ts';
 
 /** Who is calling: the organisation a client-credentials token speaks for. */
 export interface Principal {
@@ -62,7 +63,10 @@ const unauthorized = (detail: string) =>
 export const authPlugin = fp<AuthOptions>(
   async (app: FastifyInstance, options) => {
     const getKey = await keyResolver(options.jwks);
+    const verified = new VerifiedTokens<Principal>();
     app.decorate('verifyToken', async (token: string): Promise<Principal> => {
+      const known = verified.get(token);
+      if (known) return known;
       let payload: Record<string, unknown>;
       try {
         ({ payload } = await jwtVerify(token, getKey, {
@@ -77,13 +81,16 @@ export const authPlugin = fp<AuthOptions>(
       }
       const claims = VangnetClaims.safeParse(payload);
       if (!claims.success) throw unauthorized('the token lacks the org, org_kind or scope claims');
-      return {
+      const principal: Principal = {
         clientId: claims.data.sub,
         organisationId: claims.data.org,
         kind: claims.data.org_kind,
         scopes: new Set(claims.data.scope.split(' ').filter(Boolean)),
         ...(claims.data.municipality ? { municipalityCode: claims.data.municipality } : {}),
       };
+      // jwtVerify required `exp`.
+      verified.set(token, principal, payload.exp as number);
+      return principal;
     });
     app.decorateRequest('principal', null);
   },
