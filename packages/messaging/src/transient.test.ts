@@ -98,6 +98,9 @@ describe('which failures are the database being away, not the event', () => {
     // A raw query failing on a terminated backend: P2010 around kind 'postgres', code 57P01.
     expect(transientFailure(prismaKnown('P2010', { kind: 'postgres', code: '57P01', severity: 'FATAL' }))).toBe(true);
     expect(transientFailure(prismaKnown('P2039', { kind: 'postgres', code: '08006', severity: 'FATAL' }))).toBe(true);
+    // A database closed to connections, as Prisma 7.10 reports it (taken from a real run).
+    const closed = { originalCode: '55000', kind: 'postgres', code: '55000', severity: 'FATAL' };
+    expect(transientFailure(prismaKnown('P2039', closed))).toBe(true);
     // Mapped kinds keep the SQLSTATE as originalCode.
     const tooMany = { kind: 'TooManyConnections', originalCode: '53300', originalMessage: 'too many clients' };
     expect(transientFailure(prismaKnown('P2037', tooMany))).toBe(true);
