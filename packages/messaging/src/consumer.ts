@@ -8,7 +8,7 @@ import { endsOfUncommittedPartitions, type PartitionOffset } from './group-offse
 import { producerOptions } from './kafka.ts';
 import type { Log } from './log.ts';
 import { contextFromHeaders, contexts, SpanKind, startSpan, type TraceHeaders, traceHeadersOf } from './tracing.ts';
-import { transientFailure } from './transient.ts';
+import { transactionExpired, transientFailure } from './transient.ts';
 import { failureForLog } from './worker.ts';
 
 /**
@@ -384,7 +384,10 @@ export class EventConsumer<Tx> {
    * handler throws: the caller then goes one event at a time, so a poison
    * event is retried and parked alone and the others still apply. While the
    * database is away the batch waits and is tried again as a whole: taking
-   * it apart then would only retry each event against the same outage.
+   * it apart then would only retry each event against the same outage. A
+   * batch whose transaction ran out of time is taken apart even so, since a
+   * batch too large for the timeout would run out every time; one at a time
+   * its events still wait out an outage rather than being parked.
    */
   async #applyTogether(
     topic: string,
@@ -437,7 +440,7 @@ export class EventConsumer<Tx> {
         const endSpans = () => {
           for (const { span } of events) span.end(error);
         };
-        if (!transientFailure(error)) {
+        if (!transientFailure(error) || transactionExpired(error)) {
           endSpans();
           this.#log.warn(
             { failure: failureForLog(error), topic, partition, events: events.length },

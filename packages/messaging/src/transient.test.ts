@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PermanentEventError } from './errors.ts';
-import { transientFailure } from './transient.ts';
+import { transactionExpired, transientFailure } from './transient.ts';
 
 /** What node-postgres throws for an error the server sent (pg-protocol's DatabaseError). */
 function serverError(code: string, severity = 'ERROR', message = 'server said no'): pg.DatabaseError {
@@ -155,5 +155,15 @@ describe('which failures are the event or the code, and count toward the dead le
     const loop = new Error('loop');
     loop.cause = loop;
     expect(transientFailure(loop)).toBe(false);
+  });
+});
+
+describe('which transient failures are the transaction running out of time', () => {
+  it("Prisma's interactive-transaction timeout, however wrapped, and nothing else", () => {
+    expect(transactionExpired(prismaKnown('P2028'))).toBe(true);
+    expect(transactionExpired(new Error('handler', { cause: prismaKnown('P2028') }))).toBe(true);
+    expect(transactionExpired(driverAdapterError({ kind: 'TransactionAlreadyClosed', cause: 'expired' }))).toBe(true);
+    expect(transactionExpired(prismaKnown('P1001'))).toBe(false);
+    expect(transactionExpired(serverError('57P01', 'FATAL'))).toBe(false);
   });
 });

@@ -105,17 +105,33 @@ function transientHere(fields: Fields): boolean {
  * AggregateError (node's connect to every address of a host).
  */
 export function transientFailure(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  const pending: unknown[] = [error];
   // A wrapper's own code wins only when it says transient: a
   // PrismaClientKnownRequestError P2010 is "raw query failed" around
   // whatever the server said, so the inner code decides.
+  return anyWrapped(error, transientHere);
+}
+
+/**
+ * Whether the failure is the transaction's own time running out (Prisma's
+ * interactive-transaction timeout, P2028, or its driver adapter's
+ * TransactionAlreadyClosed). Transient, since a hung database ends that way
+ * too, but also what a batch too large for the timeout gets on every try:
+ * a batch that meets it is better taken apart than tried again whole.
+ */
+export function transactionExpired(error: unknown): boolean {
+  return anyWrapped(error, (fields) => fields.code === 'P2028' || fields.kind === 'TransactionAlreadyClosed');
+}
+
+/** `test` on the error and everything it wraps, each object once (a cause may point back). */
+function anyWrapped(error: unknown, test: (fields: Fields) => boolean): boolean {
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [error];
   while (pending.length > 0 && seen.size < 50) {
     const next = pending.pop();
     if (next === null || typeof next !== 'object' || seen.has(next)) continue;
     seen.add(next);
     const fields = next as Fields;
-    if (transientHere(fields)) return true;
+    if (test(fields)) return true;
     if (fields.cause !== undefined) pending.push(fields.cause);
     if (Array.isArray(fields.errors)) pending.push(...fields.errors);
     if (fields.meta?.driverAdapterError !== undefined) pending.push(fields.meta.driverAdapterError);
