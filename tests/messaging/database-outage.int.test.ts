@@ -28,6 +28,7 @@ interface LogEntry {
   msg?: string;
   transient?: boolean;
   attempt?: number;
+  retryInMs?: number;
   eventId?: string;
   events?: number;
 }
@@ -213,4 +214,54 @@ describe('database outage', () => {
       await groups.disconnect();
     }
   }, 240_000);
+
+  it('stops at once while an event waits for the database, however long the wait, and parks nothing', async () => {
+    const definition = probeEvent(harness.topic);
+    const groups = harness.kafka.admin();
+    await groups.connect();
+    const producer = harness.kafka.producer();
+    await producer.connect();
+    const consumer = new EventConsumer<pg.PoolClient>({
+      kafka: harness.kafka,
+      groupId: `db-outage-stop-${harness.topic}`,
+      logger,
+      inbox: pgInbox(harness.pool),
+      // The wait after the first failure is far longer than the test may take.
+      initialBackoffMs: 600_000,
+      maxBackoffMs: 600_000,
+      sessionTimeoutMs: SESSION_TIMEOUT_MS,
+      handlers: [on(definition, async (data, { tx, event }) => recordEffect(tx, event.id, data))],
+    });
+    consumers.push(consumer);
+    try {
+      await consumer.startNewGroupAtEnd(groups);
+      await consumer.start();
+      const seen = entries.length;
+      await closeDatabase();
+      const [message] = probeMessages(harness.topic, [{ key: 'household-stop', seq: 0 }]);
+      if (!message) throw new Error('no message');
+      await producer.send({
+        topic: harness.topic,
+        messages: [{ key: message.messageKey, value: JSON.stringify(message.payload), headers: message.headers }],
+      });
+      await waitFor(
+        'the event waiting to be tried again',
+        async () => (entries.slice(seen).some((entry) => entry.retryInMs !== undefined) ? true : undefined),
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
+
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'too slow'>((resolve) => {
+        timer = setTimeout(() => resolve('too slow'), 15_000);
+      });
+      expect(await Promise.race([consumer.stop().then(() => 'stopped' as const), deadline])).toBe('stopped');
+      clearTimeout(timer);
+      const dlq = await groups.fetchTopicOffsets(`${harness.topic}.dlq`);
+      expect(dlq.reduce((sum, { high }) => sum + Number(high), 0)).toBe(0);
+    } finally {
+      await openDatabase();
+      await producer.disconnect();
+      await groups.disconnect();
+    }
+  }, 120_000);
 });
