@@ -8,6 +8,7 @@ import { endsOfUncommittedPartitions, type PartitionOffset } from './group-offse
 import { producerOptions } from './kafka.ts';
 import type { Log } from './log.ts';
 import { contextFromHeaders, contexts, SpanKind, startSpan, type TraceHeaders, traceHeadersOf } from './tracing.ts';
+import { transactionExpired, transientFailure } from './transient.ts';
 import { failureForLog } from './worker.ts';
 
 /**
@@ -123,9 +124,15 @@ export interface ConsumerOptions<Tx> {
   logger: Log;
   inbox: Inbox<Tx>;
   handlers: EventHandler<Tx>[];
-  /** Attempts for a transient failure before the event is dead-lettered. */
+  /**
+   * Attempts for a failing handler before the event is dead-lettered. Only
+   * failures of the event or the code count: while the database is away
+   * (see transientFailure) the event waits for it however long it takes.
+   */
   maxAttempts?: number;
   initialBackoffMs?: number;
+  /** The longest wait between two attempts while the database is away. */
+  maxBackoffMs?: number;
   /** Read from the start of a topic the first time the group sees it. */
   fromBeginning?: boolean;
   /**
@@ -146,6 +153,49 @@ export interface ConsumerOptions<Tx> {
 type Outcome = 'applied' | 'duplicate' | 'ignored' | 'dead-lettered';
 
 /**
+ * An event's retries ended for a reason of the consumer's, not the event's:
+ * it stops, the batch went stale or the partition's turn passed, or the
+ * heartbeat failed (a rebalance). Nothing is parked and no offset resolved,
+ * so whoever holds the partition next reads the event again.
+ */
+class RetriesInterrupted extends Error {
+  override readonly name = 'RetriesInterrupted';
+  readonly heartbeatFailure: unknown;
+  constructor(heartbeatFailure?: unknown) {
+    super('retries interrupted');
+    this.heartbeatFailure = heartbeatFailure;
+  }
+}
+
+/** A handler that kept failing for a reason of the event or the code, `attempts` times: on to the dead letter. */
+class HandlerFailed extends Error {
+  override readonly name = 'HandlerFailed';
+  readonly failure: unknown;
+  readonly attempts: number;
+  constructor(failure: unknown, attempts: number) {
+    super(`handler failed ${attempts} times`, { cause: failure });
+    this.failure = failure;
+    this.attempts = attempts;
+  }
+}
+
+/**
+ * What a dead letter says about why. A PermanentEventError's message is
+ * written to name the event, its type and the failing fields, never their
+ * values; any other failure is named by class and codes only, as the logs
+ * do: a driver's or a handler's message can quote a row's values, personal
+ * data among them, and a dead letter is kept and read by people.
+ */
+function deadLetterReason(error: unknown): { reason: string; failure: ReturnType<typeof failureForLog> } {
+  if (error instanceof PermanentEventError) return { reason: error.message, failure: failureForLog(error) };
+  const cause = error instanceof HandlerFailed ? error.failure : error;
+  const failure = failureForLog(cause);
+  const codes = [failure.code, failure.sqlState && `SQLSTATE ${failure.sqlState}`].filter(Boolean).join(', ');
+  const times = error instanceof HandlerFailed ? ` ${error.attempts} times` : '';
+  return { reason: `handler failed${times}: ${failure.errorClass}${codes ? ` (${codes})` : ''}`, failure };
+}
+
+/**
  * Consumes events with exactly-once effect: the handler's writes and the
  * event id commit together (the inbox), and the offset is committed only
  * after that, so a crash at any point means a redelivery the inbox drops.
@@ -163,14 +213,25 @@ export class EventConsumer<Tx> {
   /** Per partition: the batch whose turn it is, and the loop still running over it (see eachBatch). */
   readonly #partitionTurns = new Map<string, symbol>();
   readonly #partitionLoops = new Map<string, Promise<void>>();
+  /**
+   * The partitions the group gave this member at its last join. A loop
+   * waiting for the database over a partition that moved to another member
+   * meets no new batch and no failed heartbeat (its own member's heartbeat
+   * is fine), so it checks this to stop instead of applying beside the new
+   * owner, out of order.
+   */
+  #assigned: ReadonlySet<string> = new Set();
   /** Where a new group starts instead of the beginning (startNewGroupAtEnd); applied once. */
   #startAt: PartitionOffset[] = [];
   #listeners: ((outcome: Outcome, event: { id?: string; type?: string }) => void)[] = [];
+  /** Ends the waits between attempts when the consumer stops. */
+  readonly #wakeOnStop = new Set<() => void>();
 
   constructor(options: ConsumerOptions<Tx>) {
     this.#options = {
       maxAttempts: 5,
       initialBackoffMs: 200,
+      maxBackoffMs: 10_000,
       fromBeginning: true,
       sessionTimeoutMs: 30_000,
       partitionsConsumedConcurrently: 3,
@@ -239,10 +300,17 @@ export class EventConsumer<Tx> {
       groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: this.#options.sessionTimeoutMs,
-      heartbeatInterval: Math.min(3_000, Math.floor(this.#options.sessionTimeoutMs / 3)),
+      heartbeatInterval: this.#heartbeatIntervalMs,
       // kafkajs gives up restarting after its retries (about a minute of broker
       // outage) and leaves the consumer dead; a service must come back by itself.
       retry: { restartOnFailure: async () => true },
+    });
+    this.#consumer.on(this.#consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.#assigned = new Set(
+        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+          partitions.map((partition) => `${topic}:${partition}`),
+        ),
+      );
     });
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topics: this.#topics, fromBeginning: this.#options.fromBeginning });
@@ -272,12 +340,15 @@ export class EventConsumer<Tx> {
         const before = this.#partitionLoops.get(partition);
         const loop = (async () => {
           await before;
-          const hasTurn = () => isRunning() && !isStale() && this.#partitionTurns.get(partition) === turn;
+          const hasTurn = () =>
+            isRunning() && !isStale() && this.#partitionTurns.get(partition) === turn && this.#assigned.has(partition);
           const { messages } = batch;
           for (let start = 0; start < messages.length; start += this.#options.maxEventsPerTransaction) {
             if (!hasTurn()) return;
             const chunk = messages.slice(start, start + this.#options.maxEventsPerTransaction);
-            if (await this.#applyTogether(batch.topic, batch.partition, chunk)) {
+            const together = await this.#applyTogether(batch.topic, batch.partition, chunk, hasTurn, heartbeat);
+            if (together === 'interrupted') return;
+            if (together === 'applied') {
               resolveOffset(chunk[chunk.length - 1]?.offset ?? messages[start]?.offset ?? '0');
               await heartbeat();
               continue;
@@ -286,13 +357,14 @@ export class EventConsumer<Tx> {
             // one event at a time, so only the failing one is retried and parked.
             for (const message of chunk) {
               if (!hasTurn()) return;
-              await this.#handleMessage({
+              const payload = {
                 topic: batch.topic,
                 partition: batch.partition,
                 message,
                 heartbeat,
                 pause: () => () => undefined,
-              });
+              };
+              if ((await this.#handleMessage(payload, hasTurn)) === 'interrupted') return;
               resolveOffset(message.offset);
               await heartbeat();
             }
@@ -311,6 +383,10 @@ export class EventConsumer<Tx> {
     for (const start of this.#startAt.splice(0)) this.#consumer.seek(start);
   }
 
+  get #heartbeatIntervalMs(): number {
+    return Math.min(3_000, Math.floor(this.#options.sessionTimeoutMs / 3));
+  }
+
   async #disconnect(): Promise<void> {
     await this.#consumer?.disconnect().catch(() => undefined);
     await this.#deadLetters?.disconnect().catch(() => undefined);
@@ -319,6 +395,7 @@ export class EventConsumer<Tx> {
   /** Finishes the message in hand, commits what is resolved, and leaves the group. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    for (const wake of this.#wakeOnStop) wake();
     await this.#disconnect();
   }
 
@@ -327,18 +404,29 @@ export class EventConsumer<Tx> {
    * their ids recorded in one statement, the handlers in offset order, one
    * commit. Costs a transaction per batch instead of per event (measured:
    * the per-event BEGIN, insert and COMMIT were most of an event's time).
-   * False, with nothing applied, when any message cannot be decoded or any
+   * 'failed', with nothing applied, when any message cannot be decoded or any
    * handler throws: the caller then goes one event at a time, so a poison
-   * event is retried and parked alone and the others still apply.
+   * event is retried and parked alone and the others still apply. While the
+   * database is away the batch waits and is tried again as a whole: taking
+   * it apart then would only retry each event against the same outage. A
+   * batch whose transaction ran out of time is taken apart even so, since a
+   * batch too large for the timeout would run out every time; one at a time
+   * its events still wait out an outage rather than being parked.
    */
-  async #applyTogether(topic: string, partition: number, messages: KafkaMessage[]): Promise<boolean> {
+  async #applyTogether(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    keepGoing: () => boolean,
+    heartbeat: () => Promise<void>,
+  ): Promise<'applied' | 'failed' | 'interrupted'> {
     const decoded: { headers: Record<string, string>; event: DecodedEvent<Tx> | 'ignored' }[] = [];
     for (const message of messages) {
       const headers = decodeHeaders(message.headers);
       try {
         decoded.push({ headers, event: decodeEvent(this.#readers, headers, message.value) });
       } catch {
-        return false;
+        return 'failed';
       }
     }
     const events = decoded.flatMap(({ headers, event }, index) => {
@@ -356,7 +444,8 @@ export class EventConsumer<Tx> {
     // A relay that crashed between publishing and marking sent publishes
     // again, so one id can occur twice in a batch: the first applies.
     const applied = new Set<string>();
-    if (events.length > 0) {
+    for (let attempt = 1; events.length > 0; attempt += 1) {
+      applied.clear();
       try {
         await this.#options.inbox.runBatch(
           this.#options.groupId,
@@ -384,13 +473,44 @@ export class EventConsumer<Tx> {
             }
           },
         );
+        break;
       } catch (error) {
-        for (const { span } of events) span.end(error);
+        const endSpans = () => {
+          for (const { span } of events) span.end(error);
+        };
+        if (!transientFailure(error) || transactionExpired(error)) {
+          endSpans();
+          this.#log.warn(
+            { failure: failureForLog(error), topic, partition, events: events.length },
+            'batch rolled back, applying its events one at a time',
+          );
+          return 'failed';
+        }
+        const delay = this.#transientBackoffMs(attempt);
         this.#log.warn(
-          { failure: failureForLog(error), topic, partition, events: events.length },
-          'batch rolled back, applying its events one at a time',
+          {
+            failure: failureForLog(error),
+            transient: true,
+            topic,
+            partition,
+            events: events.length,
+            attempt,
+            retryInMs: delay,
+          },
+          'database unavailable, the batch waits for it',
         );
-        return false;
+        let goOn: boolean;
+        try {
+          goOn = await this.#waitBetweenAttempts(delay, keepGoing, heartbeat);
+        } catch (heartbeatFailure) {
+          // A rebalance: kafkajs rejoins on its own error; the batch is read again.
+          endSpans();
+          throw heartbeatFailure;
+        }
+        if (!goOn) {
+          endSpans();
+          return 'interrupted';
+        }
       }
     }
     for (const { span } of events) span.end();
@@ -404,22 +524,70 @@ export class EventConsumer<Tx> {
       }
       for (const listener of this.#listeners) listener(outcome, { id: headers.ce_id, type: headers.ce_type });
     }
-    return true;
+    return 'applied';
   }
 
-  async #handleMessage(payload: EachMessagePayload): Promise<void> {
+  /** The wait before the `attempt`+1-th try while the database is away: doubling, capped. */
+  #transientBackoffMs(attempt: number): number {
+    return Math.min(this.#options.maxBackoffMs, this.#options.initialBackoffMs * 2 ** Math.min(attempt - 1, 30));
+  }
+
+  /**
+   * Waits `ms` before the next attempt, heartbeating at least every
+   * heartbeat interval meanwhile, so the member keeps its partitions however
+   * long the database stays away. False, at once, when the consumer stops
+   * or `keepGoing` says the attempt is no longer this loop's to make (the
+   * batch went stale, the partition's turn passed). A failing heartbeat
+   * (the group rebalancing) throws kafkajs' error.
+   */
+  async #waitBetweenAttempts(ms: number, keepGoing: () => boolean, heartbeat: () => Promise<void>): Promise<boolean> {
+    const until = Date.now() + ms;
+    for (;;) {
+      if (this.#stopped || !keepGoing()) return false;
+      const left = until - Date.now();
+      if (left <= 0) return true;
+      await this.#sleep(Math.min(left, this.#heartbeatIntervalMs));
+      if (this.#stopped || !keepGoing()) return false;
+      await heartbeat();
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.#wakeOnStop.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#wakeOnStop.add(wake);
+    });
+  }
+
+  /** The event's outcome, or 'interrupted' when its retries were cut short (nothing parked, nothing resolved). */
+  async #handleMessage(payload: EachMessagePayload, keepGoing: () => boolean): Promise<Outcome | 'interrupted'> {
     const headers = decodeHeaders(payload.message.headers);
     let outcome: Outcome;
     try {
-      outcome = await this.#process(payload, headers);
+      outcome = await this.#process(payload, headers, keepGoing);
     } catch (error) {
+      if (error instanceof RetriesInterrupted) {
+        // kafkajs rejoins the group on its own heartbeat error; the event is read again after.
+        if (error.heartbeatFailure !== undefined) throw error.heartbeatFailure;
+        return 'interrupted';
+      }
       await this.#deadLetter(payload, headers, error);
       outcome = 'dead-lettered';
     }
     for (const listener of this.#listeners) listener(outcome, { id: headers.ce_id, type: headers.ce_type });
+    return outcome;
   }
 
-  async #process(payload: EachMessagePayload, headers: Record<string, string>): Promise<Outcome> {
+  async #process(
+    payload: EachMessagePayload,
+    headers: Record<string, string>,
+    keepGoing: () => boolean,
+  ): Promise<Outcome> {
     const decoded = decodeEvent(this.#readers, headers, payload.message.value);
     // A topic carries more event types than any one consumer needs.
     if (decoded === 'ignored') return 'ignored';
@@ -436,7 +604,7 @@ export class EventConsumer<Tx> {
     try {
       // The handler's queries (pg instrumentation) become children of the process span.
       const outcome = await contexts.with(span.context, () =>
-        this.#applyWithRetries(payload, handler, data, attributes, trace),
+        this.#applyWithRetries(payload, handler, data, attributes, trace, keepGoing),
       );
       span.end();
       return outcome;
@@ -446,40 +614,61 @@ export class EventConsumer<Tx> {
     }
   }
 
+  /**
+   * Runs the handler until it succeeds. A failure of the event or the code
+   * is tried `maxAttempts` times, then thrown (to the dead letter); while the
+   * database is away the event waits for it without limit, since parking it
+   * would park every event of the outage and break their keys' order.
+   */
   async #applyWithRetries(
     payload: EachMessagePayload,
     handler: EventHandler<Tx>,
     data: unknown,
     attributes: CloudEventAttributes,
     trace: TraceHeaders,
+    keepGoing: () => boolean,
   ): Promise<'applied' | 'duplicate'> {
-    for (let attempt = 1; ; attempt += 1) {
+    let failures = 0;
+    let unavailable = 0;
+    for (;;) {
+      let delay: number;
       try {
         return await this.#options.inbox.runOnce(this.#options.groupId, attributes.id, (tx) =>
           handler.handle(data, { tx, event: attributes, trace }),
         );
       } catch (error) {
-        if (error instanceof PermanentEventError || attempt >= this.#options.maxAttempts) throw error;
-        const delay = this.#options.initialBackoffMs * 2 ** (attempt - 1);
-        this.#log.warn(
-          {
-            failure: failureForLog(error),
-            eventId: attributes.id,
-            eventType: attributes.type,
-            attempt,
-            retryInMs: delay,
-          },
-          'event handler failed, retrying',
-        );
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        await payload.heartbeat();
+        if (error instanceof PermanentEventError) throw error;
+        const event = { eventId: attributes.id, eventType: attributes.type };
+        if (transientFailure(error)) {
+          unavailable += 1;
+          delay = this.#transientBackoffMs(unavailable);
+          this.#log.warn(
+            { failure: failureForLog(error), transient: true, ...event, attempt: unavailable, retryInMs: delay },
+            'database unavailable, the event waits for it',
+          );
+        } else {
+          failures += 1;
+          if (failures >= this.#options.maxAttempts) throw new HandlerFailed(error, failures);
+          delay = this.#options.initialBackoffMs * 2 ** (failures - 1);
+          this.#log.warn(
+            { failure: failureForLog(error), ...event, attempt: failures, retryInMs: delay },
+            'event handler failed, retrying',
+          );
+        }
       }
+      let goOn: boolean;
+      try {
+        goOn = await this.#waitBetweenAttempts(delay, keepGoing, payload.heartbeat);
+      } catch (heartbeatFailure) {
+        throw new RetriesInterrupted(heartbeatFailure);
+      }
+      if (!goOn) throw new RetriesInterrupted();
     }
   }
 
   async #deadLetter(payload: EachMessagePayload, headers: Record<string, string>, error: unknown): Promise<void> {
     const { topic, partition, message } = payload;
-    const reason = error instanceof Error ? error.message : String(error);
+    const { reason, failure } = deadLetterReason(error);
     this.#log.error(
       { eventId: headers.ce_id, eventType: headers.ce_type, topic, partition, offset: message.offset, reason },
       'event sent to the dead-letter topic',
@@ -495,6 +684,9 @@ export class EventConsumer<Tx> {
           headers: {
             ...headers,
             dlq_error: reason.slice(0, 2_000),
+            dlq_error_class: failure.errorClass,
+            ...(failure.code ? { dlq_error_code: failure.code } : {}),
+            ...(failure.sqlState ? { dlq_sql_state: failure.sqlState } : {}),
             dlq_topic: topic,
             dlq_partition: String(partition),
             dlq_offset: message.offset,
@@ -564,9 +756,12 @@ export function decodeEvent<Tx>(
   try {
     return { handler: reader.handler, data: reader.toCurrent(parsed.data), attributes };
   } catch (error) {
-    throw new PermanentEventError(
-      `${what}: cannot upcast to ${reader.handler.definition.type}: ${(error as Error).message}`,
-    );
+    // An upcaster's own message may quote the data; the current schema's issues name fields only.
+    const issues = (error as { issues?: z.core.$ZodIssue[] } | null)?.issues;
+    const why = Array.isArray(issues)
+      ? issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')
+      : failureForLog(error).errorClass;
+    throw new PermanentEventError(`${what}: cannot upcast to ${reader.handler.definition.type}: ${why}`);
   }
 }
 
