@@ -283,8 +283,19 @@ function timedInbox(pool: pg.Pool, stamps: Map<string, Stamps>, recordAll: boole
   };
 }
 
-/** An EventConsumer with the bench handler (one insert into effects) over the timed inbox. */
-function benchConsumer(ctx: Context, topic: string, groupId: string, stamps: Map<string, Stamps>, recordAll = false) {
+/**
+ * An EventConsumer with the bench handler (one insert into effects) over the
+ * timed inbox; with `runs`, the handler also takes a run of events at once
+ * (handleMany: one insert for all, as the router and referrals' assignment do).
+ */
+function benchConsumer(
+  ctx: Context,
+  topic: string,
+  groupId: string,
+  stamps: Map<string, Stamps>,
+  recordAll = false,
+  runs = false,
+) {
   const definition = benchEvent(topic);
   const outcomes = { applied: 0, other: 0 };
   const pool = new pg.Pool({ connectionString: ctx.databaseUrl, max: 4 });
@@ -294,13 +305,30 @@ function benchConsumer(ctx: Context, topic: string, groupId: string, stamps: Map
     logger,
     inbox: timedInbox(pool, stamps, recordAll),
     handlers: [
-      on(definition, async (data, { tx, event }) => {
-        await tx.query('INSERT INTO effects (event_id, key, seq) VALUES ($1, $2, $3)', [
-          event.id,
-          data.caseId,
-          data.seq,
-        ]);
-      }),
+      on(
+        definition,
+        async (data, { tx, event }) => {
+          await tx.query('INSERT INTO effects (event_id, key, seq) VALUES ($1, $2, $3)', [
+            event.id,
+            data.caseId,
+            data.seq,
+          ]);
+        },
+        runs
+          ? {
+              handleMany: async (items, tx) => {
+                await tx.query(
+                  'INSERT INTO effects (event_id, key, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::int[])',
+                  [
+                    items.map(({ event }) => event.id),
+                    items.map(({ data }) => data.caseId),
+                    items.map(({ data }) => data.seq),
+                  ],
+                );
+              },
+            }
+          : {},
+      ),
     ],
   });
   consumer.onOutcome((outcome, event) => {
@@ -388,9 +416,10 @@ async function outboxLatency(ctx: Context, topic: string) {
  * and (c') a bare kafkajs consumer reading the same backlog. This is the
  * rate above which (b) measures a growing queue instead of a latency.
  */
-async function consumerCapacity(ctx: Context, topic: string) {
+async function consumerCapacity(ctx: Context, topic: string, runs = false) {
   const stamps = new Map<string, Stamps>();
-  const { consumer, outcomes, close } = benchConsumer(ctx, topic, `bench-capacity-${ctx.runId}`, stamps, true);
+  const group = `bench-capacity-${runs ? 'runs-' : ''}${ctx.runId}`;
+  const { consumer, outcomes, close } = benchConsumer(ctx, topic, group, stamps, true, runs);
   let eventConsumer: { events: number; ms: number };
   try {
     await consumer.start();
@@ -409,7 +438,7 @@ async function consumerCapacity(ctx: Context, topic: string) {
   let received = 0;
   let firstAt = 0;
   let lastAt = 0;
-  const bare = ctx.kafka.consumer({ groupId: `bench-capacity-raw-${ctx.runId}`, allowAutoTopicCreation: false });
+  const bare = ctx.kafka.consumer({ groupId: `${group}-raw`, allowAutoTopicCreation: false });
   try {
     await bare.connect();
     await bare.subscribe({ topics: [topic], fromBeginning: true });
@@ -509,6 +538,12 @@ function summary(result: Awaited<ReturnType<typeof run>>): string {
         String(c.bareConsumer.eventsPerSecond),
         c.ratio.toFixed(4),
       ],
+      [
+        'backlog, handler takes runs (handleMany)',
+        String(result.consumerCapacityRuns.eventConsumer.eventsPerSecond),
+        String(result.consumerCapacityRuns.bareConsumer.eventsPerSecond),
+        result.consumerCapacityRuns.ratio.toFixed(4),
+      ],
     ]),
     `  EventConsumer per event: ${ms(c.eventConsumer.msPerEvent)} ms, of which inbox tx p50 ${ms(c.eventConsumer.inboxTransaction.p50)}, offset commit p50 ${ms(c.eventConsumer.offsetCommit.p50)}`,
     '',
@@ -565,6 +600,8 @@ async function run() {
     const throughputResult = await throughput(ctx, { relay: topics.throughputRelay, raw: topics.throughputRaw });
     progress(`consumer capacity: ${config.capacityEvents} backlog events through one EventConsumer`);
     const capacity = await consumerCapacity(ctx, topics.throughputRaw);
+    progress(`consumer capacity: the same backlog with a handler that takes runs at once (handleMany)`);
+    const capacityRuns = await consumerCapacity(ctx, topics.throughputRaw, true);
     progress(`latency: outbox path, ${config.latencyRate}/s for ${config.latencySeconds} s`);
     const outbox = await outboxLatency(ctx, topics.latencyOutbox);
     progress(`latency: bare kafkajs, ${config.latencyRate}/s for ${config.latencySeconds} s`);
@@ -592,6 +629,7 @@ async function run() {
       config: { ...config, messageBytes: messageBytes(ctx.caseIds) },
       throughput: throughputResult,
       consumerCapacity: capacity,
+      consumerCapacityRuns: capacityRuns,
       latency: {
         rate: config.latencyRate,
         seconds: config.latencySeconds,
