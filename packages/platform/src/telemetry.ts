@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
+import type { Context } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /** Paths the orchestrator and the scraper call every few seconds: no trace is worth their noise. */
 const untraced = /^\/(health\/(live|ready)|metrics)(\?|$)/;
@@ -50,13 +51,64 @@ export function startTelemetry(
   const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (process.env.OTEL_SDK_DISABLED === 'true') return async () => undefined;
   if (!endpoint && !options.spanProcessors) return async () => undefined;
+  const processors = options.spanProcessors ?? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })];
   const sdk = new NodeSDK({
     serviceName,
-    ...(options.spanProcessors
-      ? { spanProcessors: options.spanProcessors }
-      : { traceExporter: new OTLPTraceExporter() }),
+    spanProcessors: processors.map((processor) => new WithoutErrorMessages(processor)),
     instrumentations: instrumentations(),
   });
   sdk.start();
   return () => sdk.shutdown();
+}
+
+/**
+ * Hands finished spans on without what an error said: an exception event
+ * keeps its type, a span's error status its code, and the message and stack
+ * (which can quote a row's values: "Failing row contains (…)", an invalid
+ * input) stay in the process, as with logs (failureForLog). The pg
+ * instrumentation sets a failed query's status to the driver's message;
+ * this is the one place that covers ours and theirs.
+ */
+export class WithoutErrorMessages implements SpanProcessor {
+  readonly #next: SpanProcessor;
+
+  constructor(next: SpanProcessor) {
+    this.#next = next;
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    this.#next.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    this.#next.onEnd(withoutErrorMessages(span));
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#next.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.#next.shutdown();
+  }
+}
+
+export function withoutErrorMessages(span: ReadableSpan): ReadableSpan {
+  const exceptions = span.events.some((event) => event.name === 'exception');
+  if (!exceptions && span.status.message === undefined) return span;
+  const events = span.events.map((event) =>
+    event.name === 'exception'
+      ? {
+          ...event,
+          attributes: Object.fromEntries(
+            Object.entries(event.attributes ?? {}).filter(([name]) => name === 'exception.type'),
+          ),
+        }
+      : event,
+  );
+  // A view of the span with these two fields replaced; everything else (its methods too) is the span's.
+  return Object.create(span, {
+    events: { value: events, enumerable: true },
+    status: { value: { code: span.status.code }, enumerable: true },
+  }) as ReadableSpan;
 }
