@@ -32,6 +32,20 @@ export const assignReferral = (webhooks: FanOutOptions) =>
 
 type Decision = EventData<typeof RoutingDecidedV2>;
 
+/** The read-only notices of the teams a decision informs (not the team it chose). */
+const noticesOf = (decision: Decision) =>
+  [...new Set(decision.informTeamIds)]
+    .filter((teamId) => teamId !== decision.teamId)
+    .map((teamId) => ({
+      id: randomUUID(),
+      decisionId: decision.decisionId,
+      teamId,
+      itemKind: decision.item.kind,
+      itemId: decision.item.id,
+      assignedTeamId: decision.teamId,
+      neighbourhoodCode: decision.neighbourhoodCode ?? null,
+    }));
+
 async function assignOne(
   decision: Decision,
   { tx, event }: HandlerContext<Transaction>,
@@ -71,20 +85,8 @@ async function assignOne(
              ${new Date(decision.decidedAt)}
         FROM created`;
   if (created === 0) return;
-  const informed = [...new Set(decision.informTeamIds)].filter((teamId) => teamId !== decision.teamId);
-  if (informed.length > 0)
-    await tx.referralNotice.createMany({
-      data: informed.map((teamId) => ({
-        id: randomUUID(),
-        decisionId: decision.decisionId,
-        teamId,
-        itemKind: decision.item.kind,
-        itemId: decision.item.id,
-        assignedTeamId: decision.teamId,
-        neighbourhoodCode: decision.neighbourhoodCode ?? null,
-      })),
-      skipDuplicates: true,
-    });
+  const notices = noticesOf(decision);
+  if (notices.length > 0) await tx.referralNotice.createMany({ data: notices, skipDuplicates: true });
   await fanOut(
     tx,
     { name: 'RoutingDecided', type: RoutingDecidedV2.type, attributes: event, data: decision },
@@ -148,19 +150,7 @@ async function assignMany(items: BatchItem<Decision>[], tx: Transaction, webhook
   // As one by one: the first of a decision's events made its referral; a repeat announces nothing.
   const fresh = new Set(created.map((row) => row.decision_id));
   const applied = items.filter(({ data }) => fresh.delete(data.decisionId));
-  const notices = applied.flatMap(({ data: decision }) =>
-    [...new Set(decision.informTeamIds)]
-      .filter((teamId) => teamId !== decision.teamId)
-      .map((teamId) => ({
-        id: randomUUID(),
-        decisionId: decision.decisionId,
-        teamId,
-        itemKind: decision.item.kind,
-        itemId: decision.item.id,
-        assignedTeamId: decision.teamId,
-        neighbourhoodCode: decision.neighbourhoodCode ?? null,
-      })),
-  );
+  const notices = applied.flatMap(({ data }) => noticesOf(data));
   if (notices.length > 0) await tx.referralNotice.createMany({ data: notices, skipDuplicates: true });
   await fanOutMany(
     tx,
