@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EventData } from '@vangnet/contracts/events';
 import { RoutingDecidedV2 } from '@vangnet/contracts/networks';
-import { type BatchItem, type HandlerContext, on } from '@vangnet/messaging/consumer';
+import { type BatchItem, on } from '@vangnet/messaging/consumer';
 import type { Transaction } from '../../db.ts';
-import { type FanOutOptions, fanOut, fanOutMany } from '../webhooks/fan-out.ts';
+import { type FanOutOptions, fanOutMany } from '../webhooks/fan-out.ts';
 import { escalationDateOf, timersOf } from './decide.ts';
 import { routingDecidedV1ToV2 } from './upcasters.ts';
 
@@ -23,7 +23,7 @@ const asDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
 export const assignReferral = (webhooks: FanOutOptions) =>
   on<typeof RoutingDecidedV2, Transaction>(
     RoutingDecidedV2,
-    (decision, context) => assignOne(decision, context, webhooks),
+    (decision, { tx, event, trace }) => assignMany([{ data: decision, event, trace }], tx, webhooks),
     {
       upcasters: [routingDecidedV1ToV2],
       handleMany: (items, tx) => assignMany(items, tx, webhooks),
@@ -46,75 +46,42 @@ const noticesOf = (decision: Decision) =>
       neighbourhoodCode: decision.neighbourhoodCode ?? null,
     }));
 
-async function assignOne(
-  decision: Decision,
-  { tx, event }: HandlerContext<Transaction>,
-  webhooks: FanOutOptions,
-): Promise<void> {
-  // Only decisions made before networks set the escalation date need the item's earlier referral.
-  const earlier = decision.escalatesOn
-    ? null
-    : await tx.referral.findFirst({
-        where: { itemId: decision.item.id },
-        orderBy: { createdAt: 'asc' },
-        select: { escalatesOn: true },
-      });
-  const escalatesOn = escalationDateOf(decision, earlier?.escalatesOn.toISOString().slice(0, 10));
-  const { expiresAt, escalatesAt } = timersOf(decision.deadline, escalatesOn, decision);
-  const id = decision.referralId ?? randomUUID();
-  // One statement per decision (a restarted inbox replays thousands): the referral with the item's
-  // urgency when known, and its first history row. ON CONFLICT covers both the decision id and a
-  // reserved referral id already used; then nothing is written.
-  const created = await tx.$executeRaw`
-      WITH created AS (
-        INSERT INTO referral (id, decision_id, team_id, item_kind, item_id, status, deadline, escalates_on,
-                              expires_at, escalates_at, attempt, rule_id, neighbourhood_code, urgency, explanation,
-                              created_at, updated_at)
-        VALUES (${id}::uuid, ${decision.decisionId}::uuid, ${decision.teamId}::uuid, ${decision.item.kind},
-                ${decision.item.id}::uuid, 'routed', ${asDate(decision.deadline)}::date,
-                ${asDate(escalatesOn)}::date, ${expiresAt}, ${escalatesAt}, ${decision.attempt}, ${decision.ruleId},
-                ${decision.neighbourhoodCode ?? null},
-                COALESCE((SELECT urgency FROM referral_request WHERE id = ${decision.item.id}::uuid),
-                         (SELECT urgency FROM item_urgency WHERE item_id = ${decision.item.id}::uuid)),
-                ${decision.explanation}, now(), now())
-        ON CONFLICT DO NOTHING
-        RETURNING id
-      )
-      INSERT INTO referral_history (referral_id, action, from_status, to_status, code, actor_kind, actor_id, at)
-      SELECT id, 'route', NULL, 'routed', ${decision.ruleId.slice(0, 100)}, 'router', ${decision.decisionId},
-             ${new Date(decision.decidedAt)}
-        FROM created`;
-  if (created === 0) return;
-  const notices = noticesOf(decision);
-  if (notices.length > 0) await tx.referralNotice.createMany({ data: notices, skipDuplicates: true });
-  await fanOut(
-    tx,
-    { name: 'RoutingDecided', type: RoutingDecidedV2.type, attributes: event, data: decision },
-    webhooks,
-  );
-}
-
 /**
- * A run of decisions (a file's backlog) as assignOne would apply them one
- * by one, in three statements: every referral with its first history row,
- * the notices of the informed teams, the team deliveries of all. Decisions
- * from before networks set the escalation date (they read the item's
- * earlier referral) and GP requests (their practice's status is read from
- * what each decision just wrote) go one at a time.
+ * Decisions in order, one or a run (a file's backlog), in three statements
+ * whatever their number (a restarted inbox replays thousands): every
+ * referral with the item's urgency when known and its first history row,
+ * the notices of the informed teams, the team deliveries of all. A run that
+ * holds one item twice goes one decision at a time, so each reads what the
+ * one before wrote (a GP practice's status is read after the run's writes).
  */
 async function assignMany(items: BatchItem<Decision>[], tx: Transaction, webhooks: FanOutOptions): Promise<void> {
-  if (items.some(({ data }) => !data.escalatesOn || data.item.kind === 'referral_request')) {
-    for (const { data, event, trace } of items) await assignOne(data, { tx, event, trace }, webhooks);
+  if (items.length > 1 && new Set(items.map(({ data }) => data.item.id)).size < items.length) {
+    for (const item of items) await assignMany([item], tx, webhooks);
     return;
   }
-  const rows = items.map(({ data: decision }) => {
-    const escalatesOn = escalationDateOf(decision, undefined);
+  const rows: {
+    decision: Decision;
+    id: string;
+    escalatesOn: string;
+    expiresAt: Date;
+    escalatesAt: Date;
+  }[] = [];
+  for (const { data: decision } of items) {
+    // Only decisions made before networks set the escalation date need the item's earlier referral.
+    const earlier = decision.escalatesOn
+      ? null
+      : await tx.referral.findFirst({
+          where: { itemId: decision.item.id },
+          orderBy: { createdAt: 'asc' },
+          select: { escalatesOn: true },
+        });
+    const escalatesOn = escalationDateOf(decision, earlier?.escalatesOn.toISOString().slice(0, 10));
     const { expiresAt, escalatesAt } = timersOf(decision.deadline, escalatesOn, decision);
-    return { decision, id: decision.referralId ?? randomUUID(), escalatesOn, expiresAt, escalatesAt };
-  });
+    rows.push({ decision, id: decision.referralId ?? randomUUID(), escalatesOn, expiresAt, escalatesAt });
+  }
   const column = <T>(value: (row: (typeof rows)[number]) => T) => rows.map(value);
-  // The statement of assignOne over unnest: referrals in the run's order; ON CONFLICT leaves out a
-  // decision applied before (or a reserved referral id used), and its history row with it.
+  // Referrals in the run's order; ON CONFLICT leaves out a decision applied before (or a
+  // reserved referral id already used), and its history row with it.
   const created = await tx.$queryRaw<{ decision_id: string }[]>`
     WITH input AS (
       SELECT * FROM unnest(${column((r) => r.id)}::uuid[], ${column((r) => r.decision.decisionId)}::uuid[],
@@ -134,7 +101,9 @@ async function assignMany(items: BatchItem<Decision>[], tx: Transaction, webhook
                             created_at, updated_at)
       SELECT i.id, i.decision_id, i.team_id, i.item_kind, i.item_id, 'routed', i.deadline, i.escalates_on,
              i.expires_at, i.escalates_at, i.attempt, i.rule_id, i.neighbourhood_code,
-             (SELECT urgency FROM item_urgency WHERE item_id = i.item_id), i.explanation, now(), now()
+             COALESCE((SELECT urgency FROM referral_request WHERE id = i.item_id),
+                      (SELECT urgency FROM item_urgency WHERE item_id = i.item_id)),
+             i.explanation, now(), now()
         FROM input i ORDER BY i.position
       ON CONFLICT DO NOTHING
       RETURNING id, decision_id
