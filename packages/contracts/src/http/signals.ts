@@ -31,7 +31,9 @@ export const EuroAmount = z
   .number()
   .positive()
   .max(10_000_000)
-  .refine(hasAtMostTwoDecimals, 'expected at most two decimals (euro cents)');
+  .refine(hasAtMostTwoDecimals, 'expected at most two decimals (euro cents)')
+  // The same rule for the document's readers, which a refinement does not show: a request the document allows is never a 400.
+  .meta({ multipleOf: 0.01 });
 
 /**
  * What a partner may send. The debt kinds are the convenant's creditor types
