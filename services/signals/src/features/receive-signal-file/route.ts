@@ -93,7 +93,7 @@ export const receiveSignalFileRoute: FastifyPluginAsyncZod<FileRouteDeps> = asyn
           '`POST /v1/signals` would (idempotent per reference: a reference already used counts as a duplicate). ' +
           'Follow the Location for progress and per-row errors (row numbers as a spreadsheet shows them: the ' +
           'header is row 1). A file that is not readable CSV, or whose header is wrong, is refused as a whole ' +
-          '(400) and nothing of it is kept. With an `Idempotency-Key`, resending the same file answers with the ' +
+          '(422) and nothing of it is kept. With an `Idempotency-Key`, resending the same file answers with the ' +
           'first delivery; another file under the same key is refused (422).',
         tags: ['signals'],
         security: [{ bearer: [] }],
