@@ -35,12 +35,13 @@ const isoDateTime = z.iso.datetime({ offset: true });
 
 /**
  * Free text of several lines (a GP's note, a team's closing notes): tab and
- * line breaks belong there, every other C0 control character is refused
- * naming the field (a NUL cannot even be stored).
+ * line breaks belong there, every other C0 control character and DEL is
+ * refused naming the field (a NUL cannot even be stored), as the platform's
+ * guard does.
  */
 const multilineText = (schema: z.ZodString) =>
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  schema.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f]*$/, 'must not contain control characters');
+  schema.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters');
 
 export const ReferralSummary = z.object({
   id: z.uuid(),
@@ -83,18 +84,23 @@ export const ReferralList = z.object({
 export const referralSorts = ['created_desc', 'created_asc', 'deadline_asc', 'deadline_desc'] as const;
 export const ReferralSort = z.enum(referralSorts);
 
+const statusChoice = `(${ReferralStatus.options.join('|')})`;
+/** Spaces, tabs and line breaks: the others of `\s` are control characters the platform's guard refuses. */
+const blank = '[ \\t\\n\\r]*';
+
 /** Filters of the team inbox; `status` takes one status or several, comma-separated. */
 export const ReferralListQuery = z.strictObject({
   status: z
     .string()
     .max(200)
-    // The list's grammar, for the document: a transform alone would show a bare string.
+    // The list's grammar, for the document: a transform alone would show a bare string. It is the whole
+    // rule (a status named twice counts once), so a list the document allows is never refused.
     .regex(
-      new RegExp(`^\\s*(${ReferralStatus.options.join('|')})\\s*(,\\s*(${ReferralStatus.options.join('|')})\\s*)*$`),
+      new RegExp(`^${blank}${statusChoice}${blank}(,${blank}${statusChoice}${blank})*$`),
       `one or more of ${ReferralStatus.options.join(', ')}, comma-separated`,
     )
-    .transform((value) => value.split(',').map((part) => part.trim()))
-    .pipe(z.array(ReferralStatus).min(1).max(7))
+    .transform((value) => [...new Set(value.split(',').map((part) => part.trim()))])
+    .pipe(z.array(ReferralStatus).min(1))
     .optional(),
   deadlineBefore: z.iso.date().optional().describe('Only referrals whose deadline is before this date.'),
   urgency: Urgency.optional(),

@@ -10,13 +10,15 @@ export const Postcode = z
   .transform((value) => value.replaceAll(' ', '').toUpperCase());
 
 /**
- * Refuses C0 control characters (NUL, tab, line breaks, escape, ...) in text
- * of one line, such as a name or a reference: none has a place there, and a
- * NUL cannot be stored at all. Refused as `invalid_format`, naming the field.
+ * Refuses C0 control characters (NUL, tab, line breaks, escape, ...) and DEL
+ * in text of one line, such as a name or a reference: none has a place there,
+ * and a NUL cannot be stored at all. Refused as `invalid_format`, naming the
+ * field. DEL is in the pattern because the platform's guard refuses it too:
+ * the document must not allow what the service refuses.
  */
 export const withoutControlCharacters = (schema: z.ZodString) =>
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  schema.regex(/^[^\u0000-\u001f]*$/, 'must not contain control characters');
+  schema.regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters');
 
 export const Address = z.strictObject({
   postcode: Postcode,
