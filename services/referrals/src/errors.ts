@@ -29,4 +29,5 @@ export const referralsErrors = {
     title: 'The webhook subscription is retired (its endpoint answered 410 Gone)',
   },
   WEBHOOK_EVENT_NOT_AVAILABLE: { status: 422, title: 'Your organisation does not receive this webhook event' },
+  WEBHOOK_URL_NOT_ALLOWED: { status: 422, title: 'Vangnet does not call this endpoint' },
 } satisfies DomainErrorTable;

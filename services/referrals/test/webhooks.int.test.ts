@@ -193,6 +193,17 @@ describe('webhook subscriptions', () => {
     expect(JSON.stringify(problem)).toContain('credentials_in_url');
   });
 
+  it('when a URL of the document’s form names a host that cannot be called, then 422 WEBHOOK_URL_NOT_ALLOWED names it and nothing is kept', async () => {
+    const token = await referrals.token('team');
+    const response = await referrals.subscribe(token, { url: 'https://crm.team.example:99999/hooks' });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({
+      code: 'WEBHOOK_URL_NOT_ALLOWED',
+      errors: [{ in: 'body', pointer: '/url', code: 'invalid_host' }],
+    });
+    expect((await referrals.request('GET', '/v1/webhook-subscriptions', token)).json().items).toEqual([]);
+  });
+
   it('when the body is larger than 8 KiB, then it is refused before it is read', async () => {
     const token = await referrals.token('team');
     const response = await referrals.subscribe(token, { url: `https://crm.team.example/${'a'.repeat(9_000)}` });

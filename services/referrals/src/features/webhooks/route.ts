@@ -5,7 +5,7 @@ import { DomainError } from '@vangnet/platform/problem';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db.ts';
-import { checkEndpointUrl, MAX_URL_LENGTH } from './endpoint-url.ts';
+import { checkEndpointUrl, ENDPOINT_URL_PATTERN, MAX_URL_LENGTH } from './endpoint-url.ts';
 import { eventNamesFor, webhookEventNames } from './recipients.ts';
 import { generateSecret } from './signature.ts';
 import {
@@ -147,14 +147,17 @@ export const webhooksRoute: FastifyPluginAsyncZod<{
     url: z
       .string()
       .max(MAX_URL_LENGTH)
-      // What the checks below amount to in a schema; plain http is for development only.
-      .meta({ format: 'uri', pattern: '^https://' })
+      // The form the checks below hold a URL to; plain http is for development only.
+      .meta({ format: 'uri', pattern: ENDPOINT_URL_PATTERN })
       .superRefine((url, context) => {
-        for (const issue of checkEndpointUrl(url, allowLocalHttp)) {
+        for (const issue of checkEndpointUrl(url, allowLocalHttp).form) {
           context.addIssue({ code: 'custom', message: `${issue.code}: ${issue.detail}` });
         }
       })
-      .describe('HTTPS endpoint that receives the events (no credentials in the URL).'),
+      .describe(
+        'HTTPS endpoint that receives the events, without credentials or a fragment. A host that cannot be ' +
+          'called or is not on the public internet is refused with 422 `WEBHOOK_URL_NOT_ALLOWED`.',
+      ),
     eventTypes: z
       .array(EventName)
       .max(webhookEventNames.length)
@@ -183,6 +186,14 @@ export const webhooksRoute: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       const owner = ownerOf(request);
+      const refused = checkEndpointUrl(request.body.url, allowLocalHttp).rules;
+      if (refused.length > 0) {
+        throw new DomainError(
+          'WEBHOOK_URL_NOT_ALLOWED',
+          'this deployment does not call that endpoint; see errors',
+          refused.map((issue) => ({ in: 'body', pointer: '/url', code: issue.code, detail: issue.detail })),
+        );
+      }
       const eventTypes = [...new Set(request.body.eventTypes ?? [])];
       const available = eventNamesFor(owner.kind);
       const unavailable = (request.body.eventTypes ?? []).flatMap((name, index) =>
