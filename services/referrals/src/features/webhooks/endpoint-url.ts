@@ -22,16 +22,20 @@ export const isLocalName = (host: string): boolean => host === 'localhost' || ho
 /** This machine: the names that resolve to it and the loopback addresses. */
 export const isLocalHost = (host: string): boolean => isLocalName(host) || addressKind(host) === 'loopback';
 
-/** Characters no URL of ours holds: the platform guard's control characters, and the space. */
-const NOT_IN_URL = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f ';
+/** RFC 3986's unreserved characters and sub-delimiters, and a percent-encoded octet. */
+const CHARACTER = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})";
 
 /**
  * The form of an endpoint URL, as the OpenAPI document states it: https, a
- * host without credentials, no fragment. Whatever matches it is refused, if
- * at all, only by a rule of the deployment no schema states (422), never as
- * malformed (400).
+ * host (a name or a bracketed IP literal) and port without credentials, a
+ * path and query of RFC 3986's characters (so anything else, spaces and
+ * non-ASCII among them, is percent-encoded), no fragment. A URL that matches
+ * it is a URI, and is refused, if at all, only by a rule of the deployment
+ * no schema states (422), never as malformed (400).
  */
-export const ENDPOINT_URL_PATTERN = `^https://[^/?#@${NOT_IN_URL}]+(?:[/?][^#${NOT_IN_URL}]*)?$`;
+export const ENDPOINT_URL_PATTERN =
+  `^https://(?:${CHARACTER}+|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]*)?` +
+  `(?:/(?:${CHARACTER}|[:@])*)*(?:\\?(?:${CHARACTER}|[:@/?])*)?$`;
 const endpointUrlPattern = new RegExp(ENDPOINT_URL_PATTERN);
 
 export interface EndpointUrlIssues {
@@ -79,7 +83,10 @@ export function checkEndpointUrl(raw: string, allowLocalHttp: boolean): Endpoint
   }
   if (raw.includes('#')) form.push({ code: 'fragment_in_url', detail: 'no #fragment' });
   if (form.length === 0 && !localHttp && !endpointUrlPattern.test(raw)) {
-    form.push({ code: 'invalid_url', detail: 'expected https://host/path, without spaces or control characters' });
+    form.push({
+      code: 'invalid_url',
+      detail: 'expected https://host/path?query in URI characters; percent-encode the others',
+    });
   }
   if (form.length > 0 || localHttp) return { form, rules: [] };
   if (!url) return { form, rules: [{ code: 'invalid_host', detail: 'the host or port cannot be called' }] };
