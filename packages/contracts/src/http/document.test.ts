@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ReferralListQuery } from './referrals.ts';
-import { EuroAmount, withoutControlCharacters } from './signals.ts';
+import { EuroAmount, Phone, typedText } from './signals.ts';
 
 /**
  * A request the OpenAPI document allows is never refused as malformed (400):
@@ -39,13 +39,52 @@ describe('the team inbox status list', () => {
   });
 });
 
-describe('text of one line', () => {
-  it('when it holds DEL, then the document refuses it as the platform guard does', () => {
-    const schema = withoutControlCharacters(z.string());
-    const pattern = new RegExp(documented(schema).pattern as string);
-    expect(pattern.test('Jansen\u007f')).toBe(false);
-    expect(schema.safeParse('Jansen\u007f').success).toBe(false);
-    expect(pattern.test('Jansen')).toBe(true);
+/** Whether the document's pattern and length allow a text, and whether the schema takes it. */
+const verdicts = (schema: z.ZodType, text: string) => {
+  const { pattern, maxLength } = documented(schema) as { pattern: string; maxLength: number };
+  return {
+    document: new RegExp(pattern).test(text) && text.length <= maxLength,
+    schema: schema.safeParse(text).success,
+  };
+};
+
+describe('typed text', () => {
+  const oneLine = typedText({ max: 10 });
+  const note = typedText({ max: 10, lines: 'several', blank: true });
+
+  it.each([
+    ['a name', oneLine, 'Jansen', true],
+    ['spaces around a name', oneLine, '  Jansen ', true],
+    ['a blank name', oneLine, '   ', false],
+    ['a name of no-break spaces', oneLine, '\u00a0\u3000', false],
+    ['a name with DEL, which the platform guard refuses', oneLine, 'Jansen\u007f', false],
+    ['a name with a tab', oneLine, 'Jan\tsen', false],
+    ['a name over the limit only with its spaces', oneLine, 'Jansen     ', false],
+    ['a note of two lines', note, 'Bel\nterug', true],
+    ['a blank note', note, ' \n ', true],
+    ['a note with DEL', note, 'Bel\u007f', false],
+  ])('when the text is %s, then the document and the schema agree', (_, schema, text, allowed) => {
+    expect(verdicts(schema, text)).toEqual({ document: allowed, schema: allowed });
+  });
+
+  it('stores the text trimmed', () => {
+    expect(oneLine.parse('  Jansen ')).toBe('Jansen');
+  });
+});
+
+describe('a phone number', () => {
+  it.each([
+    ['0612345678', true],
+    [' +31 6 1234 5678 ', true],
+    [' -0090', true],
+    ['-0090', false],
+    ['06-CALL-ME', false],
+  ])('when it is %j, then the document and the schema agree', (text, allowed) => {
+    const { pattern } = documented(Phone) as { pattern: string };
+    expect({ document: new RegExp(pattern).test(text), schema: Phone.safeParse(text).success }).toEqual({
+      document: allowed,
+      schema: allowed,
+    });
   });
 });
 
