@@ -4,7 +4,8 @@ import type { DomainErrorTable } from '@vangnet/platform/problem';
 export const signalsErrors = {
   SIGNAL_TYPE_NOT_ALLOWED: { status: 403, title: 'This partner may not send this type of signal' },
   SIGNAL_INVALID: { status: 422, title: 'The signal breaks an intake rule' },
-  // 400: the document allows no BSN field anywhere (an unknown field); the code only says why.
+  // 400: the document allows no BSN field anywhere (an unknown field); the code only says why. A file's BSN
+  // column shares the code, so it is a 400 too, though any text is a valid text/csv body by the document.
   SIGNAL_BSN_NOT_ALLOWED: { status: 400, title: 'Partners may not send a BSN' },
   SIGNAL_PRECONDITIONS_NOT_MET: { status: 422, title: 'The landlord preconditions for a rent signal are not met' },
   SIGNAL_TENANT_OBJECTED: { status: 422, title: 'The tenant objected to the signal' },
