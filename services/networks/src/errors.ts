@@ -26,7 +26,7 @@ export const networksErrors = {
   ASSIGN_TEAM_ELSEWHERE: { status: 422, title: "The team does not work in the item's municipality" },
   ASSIGN_TEAM_INACTIVE: { status: 422, title: 'The team is inactive' },
   ASSIGN_TOO_MANY_ATTEMPTS: { status: 409, title: 'The item was routed too often for one more decision' },
-  INVALID_CURSOR: { status: 400, title: 'The cursor is not one this API handed out' },
+  INVALID_CURSOR: { status: 422, title: 'The cursor is not one this API handed out' },
   HOLIDAY_LIST_INVALID: { status: 422, title: 'A public holiday is not a single day of that year' },
   POSTCODE_MAP_INVALID: { status: 422, title: 'The postcode map has malformed rows; nothing was changed' },
 } satisfies DomainErrorTable;

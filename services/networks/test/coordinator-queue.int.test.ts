@@ -66,11 +66,12 @@ describe('GET /v1/coordinator-queue', () => {
     expect(whole.next).toBeUndefined();
   });
 
-  it('when the cursor or the limit is not valid, then 400 names the parameter', async () => {
+  it('when the cursor was not handed out, then 422 names it; a limit out of range is 400', async () => {
     const area = await networks.municipality();
     const badCursor = await networks.call('GET', '/v1/coordinator-queue?cursor=bm90LWEtY3Vyc29y', area.coordinator);
+    expect(badCursor.statusCode).toBe(422);
     expect(badCursor.json()).toMatchObject({
-      status: 400,
+      status: 422,
       code: 'INVALID_CURSOR',
       errors: [{ in: 'querystring', pointer: '/cursor' }],
     });

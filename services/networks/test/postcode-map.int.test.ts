@@ -225,6 +225,11 @@ describe('PUT /v1/municipalities/{code}/postcode-map and GET /v1/postcode-map', 
       `${first.digits}AA`,
     ]);
     const badCursor = await networks.call('GET', '/v1/postcode-map?cursor=bm90LWEtY3Vyc29y', first.coordinator);
-    expect(badCursor.json()).toMatchObject({ status: 400, code: 'INVALID_CURSOR' });
+    expect(badCursor.statusCode).toBe(422);
+    expect(badCursor.json()).toMatchObject({
+      status: 422,
+      code: 'INVALID_CURSOR',
+      errors: [expect.objectContaining({ in: 'querystring', pointer: '/cursor' })],
+    });
   });
 });

@@ -91,10 +91,10 @@ describe('a GP refers a patient to a welfare coach', () => {
       '/consent/purposes',
     ],
   ])(
-    'when the referral has %s, then 400 REFERRAL_CONSENT_REQUIRED and nothing is stored or published',
+    'when the referral has %s, then 422 REFERRAL_CONSENT_REQUIRED and nothing is stored or published',
     async (_, overrides, pointer) => {
       const body = gpReferral(overrides);
-      const refused = await expectStatus(refer(await referrals.gpToken(), body), 400);
+      const refused = await expectStatus(refer(await referrals.gpToken(), body), 422);
       expect(refused.headers['content-type']).toContain('application/problem+json');
       expect(refused.json()).toMatchObject({
         code: 'REFERRAL_CONSENT_REQUIRED',
@@ -106,6 +106,20 @@ describe('a GP refers a patient to a welfare coach', () => {
       expect(rows).toHaveLength(0);
     },
   );
+
+  it('when the patient’s date of birth lies ahead, then 422 REFERRAL_INVALID names it and nothing is stored', async () => {
+    const base = gpReferral();
+    const body = { ...base, patient: { ...base.patient, dateOfBirth: '2099-01-01' } };
+    const refused = await expectStatus(refer(await referrals.gpToken(), body), 422);
+    expect(refused.json()).toMatchObject({
+      code: 'REFERRAL_INVALID',
+      errors: [expect.objectContaining({ pointer: '/patient/dateOfBirth', code: 'in_future' })],
+    });
+    const { rows } = await referrals.app.pool.query('SELECT 1 FROM referral_request WHERE reference = $1', [
+      body.reference,
+    ]);
+    expect(rows).toHaveLength(0);
+  });
 
   it('when the body has unknown fields, too many codes, too long text or is too large, then it is refused listing every field', async () => {
     const gp = await referrals.gpToken();

@@ -278,7 +278,7 @@ describe('the team works the referral', () => {
     expect((await referrals.app.prisma.referral.findUnique({ where: { id: referral.id } }))?.status).toBe('routed');
   });
 
-  it('when bodies carry unknown fields, bad codes or too long notes, then 400 lists every invalid field', async () => {
+  it('when bodies carry unknown fields, bad codes or too long notes, then 400 lists every invalid field; a rule of the domain is 422', async () => {
     const { data } = await referrals.decide();
     const referral = await referrals.referralOf(data.decisionId);
     const token = await referrals.teamToken(data.teamId);
@@ -315,9 +315,12 @@ describe('the team works the referral', () => {
         partOfDay: 'morning',
         reached: false,
       }),
-      400,
+      422,
     );
-    expect(future.json()).toMatchObject({ code: 'CONTACT_DATE_IN_FUTURE' });
+    expect(future.json()).toMatchObject({
+      code: 'CONTACT_DATE_IN_FUTURE',
+      errors: [expect.objectContaining({ pointer: '/date', code: 'in_future' })],
+    });
   });
 });
 
@@ -459,8 +462,11 @@ describe('the inbox list', () => {
     expect(await ids('?neighbourhood=BU99010102')).toEqual([made[2]?.id]);
 
     const firstPage = (await expectStatus(inbox(teamId, token, '?sort=deadline_asc&limit=2'), 200)).json();
-    const wrongSort = await expectStatus(inbox(teamId, token, `?sort=created_desc&cursor=${firstPage.next}`), 400);
-    expect(wrongSort.json()).toMatchObject({ code: 'INVALID_CURSOR' });
+    const wrongSort = await expectStatus(inbox(teamId, token, `?sort=created_desc&cursor=${firstPage.next}`), 422);
+    expect(wrongSort.json()).toMatchObject({
+      code: 'INVALID_CURSOR',
+      errors: [expect.objectContaining({ in: 'querystring', pointer: '/cursor' })],
+    });
     const bad = await expectStatus(inbox(teamId, token, '?status=lost&limit=1000&colour=red'), 400);
     expect(bad.json().errors.map((error: { pointer: string }) => error.pointer)).toEqual(
       expect.arrayContaining(['/status', '/limit', '/colour']),

@@ -193,6 +193,17 @@ describe('webhook subscriptions', () => {
     expect(JSON.stringify(problem)).toContain('credentials_in_url');
   });
 
+  it('when a URL of the document’s form names a host that cannot be called, then 422 WEBHOOK_URL_NOT_ALLOWED names it and nothing is kept', async () => {
+    const token = await referrals.token('team');
+    const response = await referrals.subscribe(token, { url: 'https://crm.team.example:99999/hooks' });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toMatchObject({
+      code: 'WEBHOOK_URL_NOT_ALLOWED',
+      errors: [{ in: 'body', pointer: '/url', code: 'invalid_host' }],
+    });
+    expect((await referrals.request('GET', '/v1/webhook-subscriptions', token)).json().items).toEqual([]);
+  });
+
   it('when the body is larger than 8 KiB, then it is refused before it is read', async () => {
     const token = await referrals.token('team');
     const response = await referrals.subscribe(token, { url: `https://crm.team.example/${'a'.repeat(9_000)}` });
@@ -424,13 +435,13 @@ describe('webhook delivery', () => {
     expect(practiceEndpoint.received).toEqual([]);
   });
 
-  it('when a practice filters on a team event or a team on the GP status event, then it is refused, naming the field', async () => {
+  it('when a practice filters on a team event or a team on the GP status event, then 422 refuses it, naming the field', async () => {
     const practice = await referrals.token('gp', `gp-${randomUUID()}`);
     const refused = await referrals.subscribe(practice, {
       url: 'https://his.practice.example/vangnet',
       eventTypes: ['GpReferralStatusChanged', 'ReferralDeclined'],
     });
-    expect(refused.statusCode).toBe(400);
+    expect(refused.statusCode).toBe(422);
     expect(refused.json()).toMatchObject({
       code: 'WEBHOOK_EVENT_NOT_AVAILABLE',
       errors: [{ pointer: '/eventTypes/1', code: 'event_not_available' }],
@@ -440,7 +451,7 @@ describe('webhook delivery', () => {
       url: 'https://crm.team.example/hooks',
       eventTypes: ['GpReferralStatusChanged'],
     });
-    expect(teamRefused.statusCode).toBe(400);
+    expect(teamRefused.statusCode).toBe(422);
     expect(teamRefused.json().code).toBe('WEBHOOK_EVENT_NOT_AVAILABLE');
     const allowed = await referrals.subscribe(practice, {
       url: 'https://his.practice.example/vangnet',
@@ -552,7 +563,11 @@ describe('webhook delivery', () => {
         `/v1/webhook-subscriptions/${team.subscription.id}/deliveries?cursor=bm9wZQ`,
         team.token,
       );
-      expect(badCursor.statusCode).toBe(400);
+      expect(badCursor.statusCode).toBe(422);
+      expect(badCursor.json()).toMatchObject({
+        code: 'INVALID_CURSOR',
+        errors: [expect.objectContaining({ in: 'querystring', pointer: '/cursor' })],
+      });
 
       const webhookIds = team.endpoint.received.map((request) => request.headers['webhook-id']);
       expect(webhookIds).toHaveLength(30);

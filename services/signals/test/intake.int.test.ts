@@ -223,16 +223,17 @@ describe('threshold and repeat rule', () => {
 });
 
 describe('rejections', () => {
-  const rejectionOf = async (body: unknown, kind: 'landlord' | 'school' = 'landlord') => {
+  /** 400 when the body does not match the OpenAPI document, 422 when it does but breaks an intake rule. */
+  const rejectionOf = async (body: unknown, status: 400 | 422, kind: 'landlord' | 'school' = 'landlord') => {
     const response = await signals.post(body, await signals.token(kind));
-    expect(response.statusCode).toBe(400);
+    expect(response.statusCode).toBe(status);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     return response.json() as { code: string; errors: { pointer: string; code: string }[] };
   };
 
   it('when a landlord sends a BSN, then SIGNAL_BSN_NOT_ALLOWED names it, without echoing it, and nothing is stored', async () => {
     const signal = rentSignal();
-    const problem = await rejectionOf({ ...signal, subject: { ...signal.subject, bsn: '123456782' } });
+    const problem = await rejectionOf({ ...signal, subject: { ...signal.subject, bsn: '123456782' } }, 400);
     expect(problem.code).toBe('SIGNAL_BSN_NOT_ALLOWED');
     expect(problem.errors).toEqual([expect.objectContaining({ pointer: '/subject/bsn', code: 'bsn_not_allowed' })]);
     expect(JSON.stringify(problem)).not.toContain('123456782');
@@ -242,12 +243,15 @@ describe('rejections', () => {
 
   it('when a name or the reference holds a NUL byte or another control character, then 400 naming each field, not 500', async () => {
     const signal = rentSignal();
-    const problem = await rejectionOf({
-      ...signal,
-      reference: `${signal.reference}\u0007`,
-      subject: { ...signal.subject, givenName: 'An\u0000na', familyName: 'de\nVries' },
-      address: { ...signal.address, houseNumberAddition: 'B\u001b' },
-    });
+    const problem = await rejectionOf(
+      {
+        ...signal,
+        reference: `${signal.reference}\u0007`,
+        subject: { ...signal.subject, givenName: 'An\u0000na', familyName: 'de\nVries' },
+        address: { ...signal.address, houseNumberAddition: 'B\u001b' },
+      },
+      400,
+    );
     expect(problem.code).toBe('VALIDATION_FAILED');
     expect(problem.errors.map((error) => [error.pointer, error.code]).sort()).toEqual([
       ['/address/houseNumberAddition', 'invalid_format'],
@@ -257,35 +261,38 @@ describe('rejections', () => {
     ]);
   });
 
-  it('when the tenant objected, then SIGNAL_TENANT_OBJECTED', async () => {
+  it('when the tenant objected, then 422 SIGNAL_TENANT_OBJECTED', async () => {
     const signal = rentSignal();
-    const problem = await rejectionOf({ ...signal, preconditions: { ...signal.preconditions, tenantObjected: true } });
+    const problem = await rejectionOf(
+      { ...signal, preconditions: { ...signal.preconditions, tenantObjected: true } },
+      422,
+    );
     expect(problem.code).toBe('SIGNAL_TENANT_OBJECTED');
   });
 
-  it('when the landlord never pointed to debt help, then SIGNAL_PRECONDITIONS_NOT_MET names it', async () => {
+  it('when the landlord never pointed to debt help, then 422 SIGNAL_PRECONDITIONS_NOT_MET names it', async () => {
     const signal = rentSignal();
-    const problem = await rejectionOf({
-      ...signal,
-      preconditions: { ...signal.preconditions, pointedToDebtHelp: false },
-    });
+    const problem = await rejectionOf(
+      { ...signal, preconditions: { ...signal.preconditions, pointedToDebtHelp: false } },
+      422,
+    );
     expect(problem).toMatchObject({
       code: 'SIGNAL_PRECONDITIONS_NOT_MET',
       errors: [expect.objectContaining({ pointer: '/preconditions/pointedToDebtHelp' })],
     });
   });
 
-  it('when rent arrears are 10 days old, then SIGNAL_OUTSIDE_CONVENANT_WINDOW names the start date', async () => {
-    const problem = await rejectionOf({ ...rentSignal(), arrears: { amount: 500, since: daysAgo(10) } });
+  it('when rent arrears are 10 days old, then 422 SIGNAL_OUTSIDE_CONVENANT_WINDOW names the start date', async () => {
+    const problem = await rejectionOf({ ...rentSignal(), arrears: { amount: 500, since: daysAgo(10) } }, 422);
     expect(problem).toMatchObject({
       code: 'SIGNAL_OUTSIDE_CONVENANT_WINDOW',
       errors: [expect.objectContaining({ pointer: '/arrears/since', code: 'outside_convenant_window' })],
     });
   });
 
-  it('when a rent signal has no preconditions, then SIGNAL_INVALID says they are required', async () => {
+  it('when a rent signal has no preconditions, then 422 SIGNAL_INVALID says they are required', async () => {
     const { preconditions: _omitted, ...signal } = rentSignal();
-    const problem = await rejectionOf(signal);
+    const problem = await rejectionOf(signal, 422);
     expect(problem).toMatchObject({
       code: 'SIGNAL_INVALID',
       errors: [expect.objectContaining({ pointer: '/preconditions', code: 'required' })],
@@ -334,9 +341,10 @@ describe('GET /v1/signals?status=', () => {
     expect(inProgress.items.map((item: { id: string }) => item.id)).toEqual([open.id]);
   });
 
-  it('when the cursor was not handed out by the API, then 400 INVALID_CURSOR', async () => {
+  it('when the cursor was not handed out by the API, then 422 INVALID_CURSOR naming it', async () => {
     const response = await signals.request('GET', '/v1/signals?cursor=bm9wZQ', await signals.token('landlord'));
-    expect(response.statusCode).toBe(400);
+    expect(response.statusCode).toBe(422);
+    expect(response.json().errors).toEqual([expect.objectContaining({ in: 'querystring', pointer: '/cursor' })]);
     expect(response.json().code).toBe('INVALID_CURSOR');
   });
 

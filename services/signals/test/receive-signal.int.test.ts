@@ -280,6 +280,30 @@ describe('service endpoints', () => {
     expect(document.paths['/signals'].get.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
       expect.arrayContaining(['status', 'limit', 'cursor']),
     );
+    // 400 is kept for requests the document refuses: the cents rule is in the document, not only in a refinement.
+    const arrears = document.paths['/signals'].post.requestBody.content['application/json'].schema.properties.arrears;
+    expect(arrears.properties.amount.multipleOf).toBe(0.01);
+    // The intake rules, the file's content and foreign cursors are 422, documented with their codes.
+    const at = (status: number) => document.components.responses[`Problem${status}`].description as string;
+    for (const code of [
+      'SIGNAL_INVALID',
+      'SIGNAL_OUTSIDE_CONVENANT_WINDOW',
+      'SIGNAL_FILE_MALFORMED',
+      'INVALID_CURSOR',
+    ]) {
+      expect(at(422)).toContain(`\`${code}\``);
+      expect(at(400)).not.toContain(`\`${code}\``);
+    }
+    for (const [path, method] of [
+      ['/signals', 'post'],
+      ['/signals', 'get'],
+      ['/signal-batches', 'post'],
+      ['/signal-files', 'post'],
+    ] as const) {
+      expect(document.paths[path][method].responses['422'], `${method} ${path}`).toEqual({
+        $ref: '#/components/responses/Problem422',
+      });
+    }
   });
 
   it('is ready when its database and broker answer', async () => {

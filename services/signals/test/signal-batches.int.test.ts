@@ -92,6 +92,20 @@ describe('POST /v1/signal-batches', () => {
     expect(Number((await signals.app.pool.query('SELECT count(*) AS n FROM outbox')).rows[0].n)).toBe(outboxBefore);
   });
 
+  it('when a refused item names a key with a NUL or a lone surrogate, then the answer is kept for its Idempotency-Key and replayed', async () => {
+    const token = await signals.token('landlord');
+    const key = randomUUID();
+    const batch = { signals: [{ ...rentSignal(), 'x\u0000y': 1, '\ud800': 2 }, rentSignal()] };
+    const first = await postBatch(batch, token, { 'idempotency-key': key });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ accepted: 1, rejected: 1 });
+    const pointers = first.json().results[0].errors.map((error: { pointer: string }) => error.pointer);
+    expect(new Set(pointers)).toEqual(new Set(['/x\ufffdy', '/\ufffd']));
+    const again = await postBatch(batch, token, { 'idempotency-key': key });
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+  });
+
   it('when an Idempotency-Key is reused for another batch, then 422 IDEMPOTENCY_KEY_REUSED', async () => {
     const token = await signals.token('landlord');
     const key = randomUUID();

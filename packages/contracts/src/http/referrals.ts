@@ -10,7 +10,7 @@ import {
   Urgency,
 } from '../codes.ts';
 import { RoutedItem } from '../networks/routing-decided.v1.ts';
-import { Address, withoutControlCharacters } from './signals.ts';
+import { Address, Phone, typedText } from './signals.ts';
 
 /**
  * HTTP shapes of the referrals API: the team inbox and its actions, and the
@@ -34,13 +34,11 @@ export const ReferralAction = z.enum(['accept', 'decline', 'expire', 'transfer',
 const isoDateTime = z.iso.datetime({ offset: true });
 
 /**
- * Free text of several lines (a GP's note, a team's closing notes): tab and
- * line breaks belong there, every other C0 control character is refused
- * naming the field (a NUL cannot even be stored).
+ * Free text of several lines (a GP's note, a team's closing notes), which may
+ * be left blank: tab and line breaks belong there, every other C0 control
+ * character and DEL is refused naming the field, as the platform's guard does.
  */
-const multilineText = (schema: z.ZodString) =>
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  schema.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f]*$/, 'must not contain control characters');
+const multilineText = (max: number) => typedText({ max, lines: 'several', blank: true });
 
 export const ReferralSummary = z.object({
   id: z.uuid(),
@@ -83,18 +81,23 @@ export const ReferralList = z.object({
 export const referralSorts = ['created_desc', 'created_asc', 'deadline_asc', 'deadline_desc'] as const;
 export const ReferralSort = z.enum(referralSorts);
 
+const statusChoice = `(${ReferralStatus.options.join('|')})`;
+/** Spaces, tabs and line breaks: the others of `\s` are control characters the platform's guard refuses. */
+const blank = '[ \\t\\n\\r]*';
+
 /** Filters of the team inbox; `status` takes one status or several, comma-separated. */
 export const ReferralListQuery = z.strictObject({
   status: z
     .string()
     .max(200)
-    // The list's grammar, for the document: a transform alone would show a bare string.
+    // The list's grammar, for the document: a transform alone would show a bare string. It is the whole
+    // rule (a status named twice counts once), so a list the document allows is never refused.
     .regex(
-      new RegExp(`^\\s*(${ReferralStatus.options.join('|')})\\s*(,\\s*(${ReferralStatus.options.join('|')})\\s*)*$`),
+      new RegExp(`^${blank}${statusChoice}${blank}(,${blank}${statusChoice}${blank})*$`),
       `one or more of ${ReferralStatus.options.join(', ')}, comma-separated`,
     )
-    .transform((value) => value.split(',').map((part) => part.trim()))
-    .pipe(z.array(ReferralStatus).min(1).max(7))
+    .transform((value) => [...new Set(value.split(',').map((part) => part.trim()))])
+    .pipe(z.array(ReferralStatus).min(1))
     .optional(),
   deadlineBefore: z.iso.date().optional().describe('Only referrals whose deadline is before this date.'),
   urgency: Urgency.optional(),
@@ -137,7 +140,7 @@ export const TransferRequest = z.strictObject({ toTeamId: z.uuid() });
 export const CloseRequest = z.strictObject({
   result: ClosingResult,
   /** The team's own notes; no other free text is kept on a referral. */
-  notes: multilineText(z.string().trim().max(2000)).optional(),
+  notes: multilineText(2000).optional(),
 });
 
 export const TransferResponse = ReferralDetail.extend({
@@ -157,11 +160,8 @@ export const NoticeList = z.object({
   ),
 });
 
-const name = withoutControlCharacters(z.string().trim().min(1).max(100));
-const phone = z
-  .string()
-  .trim()
-  .regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number');
+const name = typedText({ max: 100 });
+const phone = Phone;
 
 export const consentPurposes = ['referral_to_welfare_coach', 'share_with_team', 'feedback_to_referrer'] as const;
 export const ConsentPurpose = z.enum(consentPurposes);
@@ -180,7 +180,7 @@ export const Consent = z.strictObject({
 
 export const GpReferralRequest = z.strictObject({
   /** The practice's own reference; sending it again answers with the first referral. */
-  reference: withoutControlCharacters(z.string().trim().min(1).max(100)).optional(),
+  reference: typedText({ max: 100 }).optional(),
   patient: z.strictObject({
     givenName: name,
     familyName: name,
@@ -197,7 +197,7 @@ export const GpReferralRequest = z.strictObject({
       .regex(/^Z\d{2}$/, 'expected an ICPC code of chapter Z, such as Z68')
       .default('Z68'),
     /** What the coach needs to know, in the GP's words. Health data: shown only to the team holding the referral. */
-    note: multilineText(z.string().trim().max(1000)).optional(),
+    note: multilineText(1000).optional(),
   }),
   urgency: Urgency,
   referrer: z.strictObject({

@@ -9,19 +9,41 @@ export const Postcode = z
   .regex(/^ *[1-9][0-9]{3} *[A-Za-z]{2} *$/, 'expected a Dutch postcode such as 1234AB')
   .transform((value) => value.replaceAll(' ', '').toUpperCase());
 
+/** C0 controls and DEL: none has a place in text of one line, and a NUL cannot even be stored. */
+const ONE_LINE_CONTROL = '\\u0000-\\u001f\\u007f';
+/** What the platform's guard refuses: tab and line breaks stay allowed in text of several lines. */
+const GUARD_CONTROL = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f';
+/** What `trim()` removes beside the controls: JavaScript's white space and line terminators. */
+const TRIMMED = ' \\u0009-\\u000d\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+
 /**
- * Refuses C0 control characters (NUL, tab, line breaks, escape, ...) in text
- * of one line, such as a name or a reference: none has a place there, and a
- * NUL cannot be stored at all. Refused as `invalid_format`, naming the field.
+ * Text a person typed (a name, a reference, a note), stored trimmed. Every
+ * check runs on the text as sent, which is what the OpenAPI document shows,
+ * and trimming comes last: so a text the document allows is never refused
+ * (a blank name once passed `minLength` and failed after trimming). The
+ * pattern refuses the controls (refused as `invalid_format`, naming the
+ * field) and, unless `blank` is allowed, asks for one character trimming
+ * keeps.
  */
-export const withoutControlCharacters = (schema: z.ZodString) =>
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  schema.regex(/^[^\u0000-\u001f]*$/, 'must not contain control characters');
+export function typedText(options: { max: number; lines?: 'one' | 'several'; blank?: boolean }) {
+  const control = options.lines === 'several' ? GUARD_CONTROL : ONE_LINE_CONTROL;
+  const pattern = options.blank ? `^[^${control}]*$` : `^[^${control}]*[^${control}${TRIMMED}][^${control}]*$`;
+  const message = options.blank
+    ? 'must not contain control characters'
+    : `must not be blank or contain control characters${options.lines === 'several' ? '' : ' (no tab or line break)'}`;
+  return z.string().max(options.max).regex(new RegExp(pattern), message).trim();
+}
+
+/** A phone number as partners' systems write it; spaces around it are allowed and trimmed. */
+export const Phone = z
+  .string()
+  .regex(/^ *\+?[0-9 ()-]{6,20}$/, 'expected a phone number')
+  .trim();
 
 export const Address = z.strictObject({
   postcode: Postcode,
   houseNumber: z.number().int().min(1).max(99999),
-  houseNumberAddition: withoutControlCharacters(z.string().trim().min(1).max(10)).optional(),
+  houseNumberAddition: typedText({ max: 10 }).optional(),
 });
 
 const hasAtMostTwoDecimals = (value: number) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
@@ -31,7 +53,9 @@ export const EuroAmount = z
   .number()
   .positive()
   .max(10_000_000)
-  .refine(hasAtMostTwoDecimals, 'expected at most two decimals (euro cents)');
+  .refine(hasAtMostTwoDecimals, 'expected at most two decimals (euro cents)')
+  // The same rule for the document's readers, which a refinement does not show: a request the document allows is never a 400.
+  .meta({ multipleOf: 0.01 });
 
 /**
  * What a partner may send. The debt kinds are the convenant's creditor types
@@ -43,14 +67,10 @@ export type SignalRequestType = z.infer<typeof SignalRequestType>;
 
 /** The person the signal is about, as far as the partner knows them. Never a BSN. */
 export const Subject = z.strictObject({
-  givenName: withoutControlCharacters(z.string().trim().min(1).max(100)).optional(),
-  familyName: withoutControlCharacters(z.string().trim().min(1).max(100)).optional(),
+  givenName: typedText({ max: 100 }).optional(),
+  familyName: typedText({ max: 100 }).optional(),
   dateOfBirth: z.iso.date().optional(),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9 ()-]{6,20}$/, 'expected a phone number')
-    .optional(),
+  phone: Phone.optional(),
   email: z.email().max(254).optional(),
 });
 export type Subject = z.infer<typeof Subject>;
@@ -93,7 +113,7 @@ export const Absence = z.strictObject({
 export const SignalRequest = z.strictObject({
   type: SignalRequestType,
   /** The partner's own reference; unique per partner, so a resend is recognised. */
-  reference: withoutControlCharacters(z.string().trim().min(1).max(100)),
+  reference: typedText({ max: 100 }),
   subject: Subject.optional(),
   address: Address,
   arrears: z

@@ -37,7 +37,9 @@ const ERROR_STATUSES: {
 }[] = [
   {
     status: 400,
-    title: 'The request is invalid: every invalid field is named in `errors` (`VALIDATION_FAILED`, `MALFORMED_JSON`)',
+    title:
+      'The request does not match this document (a wrong type, a missing required field, a pattern, an enum, ' +
+      'an unknown field, malformed JSON): every invalid field is named in `errors` (`VALIDATION_FAILED`, `MALFORMED_JSON`)',
     applies: () => true,
   },
   { status: 401, title: 'No valid bearer token (`UNAUTHENTICATED`)', applies: (operation) => isSecured(operation) },
@@ -64,7 +66,9 @@ const ERROR_STATUSES: {
   },
   {
     status: 422,
-    title: 'The request is well-formed but a rule of the domain refuses it',
+    title:
+      'The request matches this document, but a rule of the domain that no schema states refuses it; ' +
+      'a rule about fields names every field concerned in `errors`',
     applies: () => true,
   },
   {

@@ -69,6 +69,14 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * A service's codes with their status, one status per code. The contract,
+ * the same in every service: 400 only when the request does not match the
+ * OpenAPI document (the platform's VALIDATION_FAILED and MALFORMED_JSON, or
+ * a code that says why a field the document does not allow is there); 422
+ * when it matches but a rule of the domain that no schema states refuses it
+ * (an intake rule, a cursor the API did not hand out, a file's content).
+ */
 export type DomainErrorTable = Record<string, { status: number; title: string }>;
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

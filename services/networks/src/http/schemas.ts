@@ -8,7 +8,7 @@ import {
   TeamSpecialism,
   Urgency,
 } from '@vangnet/contracts/codes';
-import { Postcode } from '@vangnet/contracts/http/signals';
+import { Postcode, typedText } from '@vangnet/contracts/http/signals';
 import { PartnerKind, RoutedItem } from '@vangnet/contracts/networks';
 import { AmountBand } from '@vangnet/contracts/signals';
 import { MAX_DEADLINE_MINUTES } from '@vangnet/platform/working-days';
@@ -21,14 +21,14 @@ import { z } from 'zod';
  */
 
 export const MunicipalityParams = z.strictObject({ municipalityCode: MunicipalityCode });
-export const MunicipalityBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
+export const MunicipalityBody = z.strictObject({ name: typedText({ max: 200, lines: 'several' }) });
 export const DistrictBody = z.strictObject({
   municipalityCode: MunicipalityCode,
-  name: z.string().trim().min(1).max(200),
+  name: typedText({ max: 200, lines: 'several' }),
 });
 export const NeighbourhoodBody = z.strictObject({
   districtCode: DistrictCode,
-  name: z.string().trim().min(1).max(200),
+  name: typedText({ max: 200, lines: 'several' }),
   active: z.boolean().default(true),
 });
 
@@ -42,12 +42,12 @@ export const AreasResponse = z.object({
 
 export const TeamBody = z.strictObject({
   municipalityCode: MunicipalityCode,
-  name: z.string().trim().min(1).max(200),
+  name: typedText({ max: 200, lines: 'several' }),
   specialisms: z.array(TeamSpecialism).max(10).default([]),
   neighbourhoodCodes: z.array(NeighbourhoodCode).max(1000).default([]),
   capacity: z.number().int().min(0).max(100_000),
   active: z.boolean().default(true),
-  contact: z.string().trim().min(1).max(500).optional(),
+  contact: typedText({ max: 500, lines: 'several' }).optional(),
   webhookUrl: z.url({ protocol: /^https$/ }).optional(),
 });
 export type TeamBody = z.infer<typeof TeamBody>;

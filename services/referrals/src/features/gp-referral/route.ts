@@ -67,7 +67,7 @@ export const gpReferralRoutes: FastifyPluginAsyncZod<GpReferralDeps> = async (ap
         summary: 'Refer a patient to a welfare coach (Welzijn op Recept)',
         description:
           'Needs the patient’s consent for `referral_to_welfare_coach` and `share_with_team`; without either ' +
-          'the answer is 400 `REFERRAL_CONSENT_REQUIRED` naming the missing purpose. Without ' +
+          'the answer is 422 `REFERRAL_CONSENT_REQUIRED` naming the missing purpose. Without ' +
           '`feedback_to_referrer` the practice is told no more than `received`. With a `reference`, sending it again answers 200 with the first referral. ' +
           'Publishes ReferralRequested (codes, age band, postcode and house number only) for the router.',
         tags: ['gp referrals'],

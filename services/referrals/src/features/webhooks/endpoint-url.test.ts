@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkEndpointUrl } from './endpoint-url.ts';
+import { checkEndpointUrl, ENDPOINT_URL_PATTERN } from './endpoint-url.ts';
 
-const codes = (url: string, allowLocalHttp = false) => checkEndpointUrl(url, allowLocalHttp).map((issue) => issue.code);
+const codes = (url: string, allowLocalHttp = false) => {
+  const { form, rules } = checkEndpointUrl(url, allowLocalHttp);
+  return [...form, ...rules].map((issue) => issue.code);
+};
+const formOf = (url: string) => checkEndpointUrl(url, false).form.map((issue) => issue.code);
 
 describe('which URLs may receive webhooks', () => {
   it('when the URL is public https, then it is accepted', () => {
@@ -26,6 +30,51 @@ describe('which URLs may receive webhooks', () => {
 
   it('when it carries credentials or a fragment, then each is named', () => {
     expect(codes('https://user:pass@crm.team.example/hooks#x')).toEqual(['credentials_in_url', 'fragment_in_url']);
+    expect(codes('https://@crm.team.example/hooks')).toEqual(['credentials_in_url']);
+    expect(codes('https://crm.team.example/hooks#')).toEqual(['fragment_in_url']);
+  });
+
+  it('when the document’s pattern allows a URL, then nothing about its form is refused, and the other way round', () => {
+    const pattern = new RegExp(ENDPOINT_URL_PATTERN);
+    for (const url of [
+      'https://crm.team.example/hooks/vangnet?tenant=4',
+      'https://0.com',
+      'https://crm.team.example:99999/hooks',
+      'https://1.2.3.4.5/hooks',
+      'https://%2F/hooks',
+      'https://10.1.2.3/hooks',
+      'https://crm.team.example?x=1',
+      'https:///crm.team.example',
+      'https://',
+      'HTTPS://crm.team.example/',
+      'https:\\\\crm.team.example/',
+      'https://a b.example/',
+      'https://crm.team.example/a b',
+      'https://crm.team.example/\u0001',
+      'https://\u00fa\u00be?\u00a0',
+      'https://crm.team.example/<',
+      'https://[::1]:8443/hooks',
+      'https://crm.team.example/a%20b?c=d/e?f',
+      'https://crm.team.example/hooks#x',
+      'https://user@crm.team.example/',
+      'http://crm.team.example/',
+      'ftp://crm.team.example/',
+    ]) {
+      expect(formOf(url).length === 0, url).toBe(pattern.test(url));
+    }
+  });
+
+  it('when a URL of the right form cannot be called, then that is a rule of the deployment, not its form', () => {
+    for (const url of ['https://crm.team.example:99999/hooks', 'https://1.2.3.4.5/hooks', 'https://%2F/hooks']) {
+      expect(checkEndpointUrl(url, false), url).toEqual({
+        form: [],
+        rules: [expect.objectContaining({ code: 'invalid_host' })],
+      });
+    }
+    expect(checkEndpointUrl('https://10.1.2.3/hooks', false)).toEqual({
+      form: [],
+      rules: [expect.objectContaining({ code: 'private_address' })],
+    });
   });
 
   it('when https points at a private or loopback address, then it is refused', () => {

@@ -5,7 +5,7 @@ import { DomainError } from '@vangnet/platform/problem';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { PrismaClient } from '../../db.ts';
-import { checkEndpointUrl, MAX_URL_LENGTH } from './endpoint-url.ts';
+import { checkEndpointUrl, ENDPOINT_URL_PATTERN, MAX_URL_LENGTH } from './endpoint-url.ts';
 import { eventNamesFor, webhookEventNames } from './recipients.ts';
 import { generateSecret } from './signature.ts';
 import {
@@ -147,14 +147,17 @@ export const webhooksRoute: FastifyPluginAsyncZod<{
     url: z
       .string()
       .max(MAX_URL_LENGTH)
-      // What the checks below amount to in a schema; plain http is for development only.
-      .meta({ format: 'uri', pattern: '^https://' })
+      // The form the checks below hold a URL to; plain http is for development only.
+      .meta({ format: 'uri', pattern: ENDPOINT_URL_PATTERN })
       .superRefine((url, context) => {
-        for (const issue of checkEndpointUrl(url, allowLocalHttp)) {
+        for (const issue of checkEndpointUrl(url, allowLocalHttp).form) {
           context.addIssue({ code: 'custom', message: `${issue.code}: ${issue.detail}` });
         }
       })
-      .describe('HTTPS endpoint that receives the events (no credentials in the URL).'),
+      .describe(
+        'HTTPS endpoint that receives the events, without credentials or a fragment. A host that cannot be ' +
+          'called or is not on the public internet is refused with 422 `WEBHOOK_URL_NOT_ALLOWED`.',
+      ),
     eventTypes: z
       .array(EventName)
       .max(webhookEventNames.length)
@@ -183,6 +186,14 @@ export const webhooksRoute: FastifyPluginAsyncZod<{
     },
     async (request, reply) => {
       const owner = ownerOf(request);
+      const refused = checkEndpointUrl(request.body.url, allowLocalHttp).rules;
+      if (refused.length > 0) {
+        throw new DomainError(
+          'WEBHOOK_URL_NOT_ALLOWED',
+          'this deployment does not call that endpoint; see errors',
+          refused.map((issue) => ({ in: 'body', pointer: '/url', code: issue.code, detail: issue.detail })),
+        );
+      }
       const eventTypes = [...new Set(request.body.eventTypes ?? [])];
       const available = eventNamesFor(owner.kind);
       const unavailable = (request.body.eventTypes ?? []).flatMap((name, index) =>
@@ -280,12 +291,7 @@ export const webhooksRoute: FastifyPluginAsyncZod<{
         querystring: z.strictObject({
           limit: z.coerce.number().int().min(1).max(100).default(50),
           status: DeliveryStatus.optional(),
-          cursor: z
-            .string()
-            .max(200)
-            .refine((text) => decodeCursor(text) !== undefined, 'not a cursor this API gave out')
-            .optional()
-            .describe('`next` of the previous page.'),
+          cursor: z.string().max(200).optional().describe('`next` of the previous page.'),
         }),
         response: {
           200: z.object({
@@ -300,6 +306,11 @@ export const webhooksRoute: FastifyPluginAsyncZod<{
       if (!subscription) throw notFound('subscription');
       const { limit, status, cursor } = request.query;
       const after = cursor ? decodeCursor(cursor) : undefined;
+      if (cursor && !after) {
+        throw new DomainError('INVALID_CURSOR', 'pass the `next` of the previous page unchanged', [
+          { in: 'querystring', pointer: '/cursor', code: 'invalid_cursor', detail: 'not a cursor of this list' },
+        ]);
+      }
       // One more than asked tells whether another page exists.
       const deliveries = await listDeliveries(prisma, subscription.id, { limit: limit + 1, status, after });
       const page = deliveries.slice(0, limit);

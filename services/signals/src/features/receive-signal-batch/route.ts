@@ -16,6 +16,21 @@ import { bsnFields } from '../receive-signal/bsn.ts';
 import type { Partner } from '../receive-signal/decide.ts';
 import { type IntakeDeps, takeInSignals } from '../receive-signal/intake.ts';
 
+/**
+ * PostgreSQL's jsonb holds no NUL and no lone surrogate, and a refused item's
+ * pointers name the keys it was sent with: such characters become U+FFFD, in
+ * the answer and in its stored copy alike, so that storing the answer for an
+ * Idempotency-Key cannot fail (it was a 500) and a replay is the first answer.
+ */
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.toWellFormed().replaceAll('\u0000', '\ufffd') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [storable(name), storable(item)])) as T;
+  }
+  return value;
+}
+
 /** 1,000 full signals with subjects stay well under this; the platform's 1 MiB default does not. */
 const BATCH_BODY_LIMIT = 4 * 1024 * 1024;
 
@@ -126,7 +141,7 @@ export const receiveSignalBatchRoute: FastifyPluginAsyncZod<IntakeDeps> = async 
       try {
         const results = await takeInItems(partner, request.body.signals, request.traceHeaders);
         const accepted = results.filter((result) => result.status === 'accepted').length;
-        const response = { accepted, rejected: results.length - accepted, results };
+        const response = storable({ accepted, rejected: results.length - accepted, results });
         if (key) {
           await prisma.idempotentRequest.update({
             where: { partnerId_key: { partnerId: partner.id, key } },

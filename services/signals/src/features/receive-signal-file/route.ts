@@ -87,13 +87,13 @@ export const receiveSignalFileRoute: FastifyPluginAsyncZod<FileRouteDeps> = asyn
           `line break. Columns (any order, names case-insensitive; required: ${requiredColumns.join(', ')}): ` +
           `${columnList}. An empty cell is an absent field; a column a type does not use stays empty. ` +
           'Booleans: true/false, ja/nee, yes/no, 1/0. Dates: 2026-09-01 or 01-09-2026. Amounts in euros: ' +
-          '612.50 or 612,50. A BSN column refuses the file. ' +
+          '612.50 or 612,50. A BSN column refuses the file (400 `SIGNAL_BSN_NOT_ALLOWED`). ' +
           `At most ${deps.limits.maxRows} rows and ${deps.limits.maxBytes} bytes (413 above). ` +
           'Every row is stored before the 202; the rows are then taken in in the background, each exactly as ' +
           '`POST /v1/signals` would (idempotent per reference: a reference already used counts as a duplicate). ' +
           'Follow the Location for progress and per-row errors (row numbers as a spreadsheet shows them: the ' +
           'header is row 1). A file that is not readable CSV, or whose header is wrong, is refused as a whole ' +
-          '(400) and nothing of it is kept. With an `Idempotency-Key`, resending the same file answers with the ' +
+          '(422) and nothing of it is kept. With an `Idempotency-Key`, resending the same file answers with the ' +
           'first delivery; another file under the same key is refused (422).',
         tags: ['signals'],
         security: [{ bearer: [] }],
