@@ -124,4 +124,54 @@ describe('outbox relay', () => {
       await reader.disconnect();
     }
   });
+
+  it('publishes the main topics before a bulk lane’s backlog, with the earlier rows of their keys', async () => {
+    await relay?.stop();
+    const bulk = `${harness.topic}.bulk.v1`;
+    const admin = harness.kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: bulk, numPartitions: 3 }], waitForLeaders: true });
+    await admin.disconnect();
+    // A file's backlog on the bulk lane; one household of it (`joined`) gets a crisis on the main topic.
+    const joined = `household-${randomUUID()}`;
+    const alone = `household-${randomUUID()}`;
+    const file = probeMessages(
+      harness.topic,
+      Array.from({ length: 3_000 }, (_, seq) => ({ key: seq === 1_500 ? joined : `household-${randomUUID()}`, seq })),
+    ).map((message) => ({ ...message, topic: bulk }));
+    await appendProbes(harness.pool, file);
+    await appendProbes(
+      harness.pool,
+      probeMessages(harness.topic, [
+        { key: joined, seq: 1 },
+        { key: alone, seq: 0 },
+      ]),
+    );
+    relay = new OutboxRelay({ pool: harness.pool, kafka: harness.kafka, logger, batchSize: 100, pollIntervalMs: 100 });
+    await relay.start();
+    const sentAt = (key: string, topic: string) =>
+      harness.pool
+        .query<{ sent: Date | null }>('SELECT sent_at AS sent FROM outbox WHERE message_key = $1 AND topic = $2', [
+          key,
+          topic,
+        ])
+        .then(({ rows }) => rows[0]?.sent ?? undefined);
+    const first = await waitFor('the crisis published', () => sentAt(alone, harness.topic), { timeoutMs: 30_000 });
+    // One round, one transaction, one sent_at: the main rows, the joined household's file row before its
+    // crisis, and the oldest file rows up to the batch; the rest of the file in later rounds.
+    expect(await sentAt(joined, harness.topic)).toEqual(first);
+    expect(await sentAt(joined, bulk)).toEqual(first);
+    const { rows } = await harness.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM outbox WHERE topic = $1 AND sent_at <= $2',
+      [bulk, first],
+    );
+    expect(rows[0]?.n).toBeLessThanOrEqual(100);
+    await waitFor('the whole file published', async () => {
+      const { rows: left } = await harness.pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM outbox WHERE topic = $1 AND sent_at IS NULL',
+        [bulk],
+      );
+      return left[0]?.n === 0 ? true : undefined;
+    });
+  });
 });

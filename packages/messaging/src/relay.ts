@@ -27,6 +27,16 @@ interface OutboxRow {
 }
 
 const NOTIFY_CHANNEL = 'outbox';
+
+/**
+ * Rows of a topic's bulk lane (`signals.bulk.v1`, `routing.decisions.bulk.v1`:
+ * every lane topic carries `.bulk.` in its name, see bulkLane in contracts).
+ * A literal, the same as in each service's `outbox_unsent_main_idx`, so the
+ * planner reads the main rows from that partial index instead of walking
+ * past a file's 100,000 unsent bulk rows.
+ */
+const MAIN_LANE_UNSENT = `sent_at IS NULL AND topic NOT LIKE '%.bulk.%'`;
+const CLAIMED_COLUMNS = 'position, message_key, topic, headers, payload';
 // Namespaces the advisory locks of the relay from any other advisory lock user.
 const KEY_LOCK_NAMESPACE = 7361;
 
@@ -142,15 +152,7 @@ export class OutboxRelay {
     const client = await this.#options.pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<OutboxRow>(
-        `SELECT position, message_key, topic, headers, payload
-           FROM outbox
-          WHERE sent_at IS NULL
-          ORDER BY position
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
-        [this.#options.batchSize],
-      );
+      const rows = await this.#claim(client);
       if (rows.length === 0) {
         await client.query('COMMIT');
         return 0;
@@ -223,6 +225,51 @@ export class OutboxRelay {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * A round's rows, in position order: the main topics' unsent rows first
+   * (a crisis is not to wait while a file's rows on the bulk lane go out),
+   * with the earlier unsent rows of their keys on any topic (a key keeps its
+   * order across lanes: a crisis repeating a case's opening follows the
+   * file's opening of that case), then the oldest rows of any topic up to
+   * the batch size. Each set is locked with SKIP LOCKED; the rows this round
+   * holds already come back from the later queries and count once.
+   */
+  async #claim(client: pg.PoolClient): Promise<OutboxRow[]> {
+    const { batchSize } = this.#options;
+    const claimed = new Map<string, OutboxRow>();
+    const take = (rows: OutboxRow[]) => {
+      for (const row of rows) claimed.set(row.position, row);
+    };
+    const { rows: main } = await client.query<OutboxRow>(
+      `SELECT ${CLAIMED_COLUMNS} FROM outbox WHERE ${MAIN_LANE_UNSENT}
+        ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [batchSize],
+    );
+    take(main);
+    if (main.length > 0) {
+      const firstByKey = new Map<string, string>();
+      for (const row of main) if (!firstByKey.has(row.message_key)) firstByKey.set(row.message_key, row.position);
+      const { rows: before } = await client.query<OutboxRow>(
+        `SELECT ${CLAIMED_COLUMNS} FROM outbox o
+           JOIN unnest($1::text[], $2::bigint[]) AS k(key, first_position)
+             ON o.message_key = k.key AND o.position < k.first_position
+          WHERE o.sent_at IS NULL
+          ORDER BY o.position FOR UPDATE OF o SKIP LOCKED`,
+        [[...firstByKey.keys()], [...firstByKey.values()]],
+      );
+      take(before);
+    }
+    if (claimed.size < batchSize) {
+      const { rows: oldest } = await client.query<OutboxRow>(
+        `SELECT ${CLAIMED_COLUMNS} FROM outbox WHERE sent_at IS NULL
+          ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [batchSize - claimed.size],
+      );
+      take(oldest);
+    }
+    return [...claimed.values()].sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
   }
 
   async #deleteSent(): Promise<void> {
