@@ -16,6 +16,12 @@ import { AmountBand } from './signal-received.v1.ts';
  * added later and is optional: for an address the postcode map does not
  * know, networks queues the case for the municipality the sender is
  * registered for, so it lands with a person instead of nowhere.
+ *
+ * A case's opening may come twice, under two event ids: when a crisis joins
+ * a case before it is routed, signals repeats the opening on the main topic
+ * with `urgency: crisis` (the same case, first signal and time), because the
+ * first one may wait on the bulk lane. A consumer takes an opening of a case
+ * it knows as what it is: the router routes a case once.
  */
 export const CaseOpenedV1 = defineEvent({
   domain: 'signals',

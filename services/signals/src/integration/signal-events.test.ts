@@ -49,28 +49,33 @@ describe('the lane of a case event', () => {
 });
 
 describe('the repeated opening of a case a crisis joins', () => {
-  it('goes on the main topic with the case’s own first signal and opening time, and the crisis’ kind and urgency', () => {
-    const { signal } = decideReceiveSignal({
-      partner: { id: 'energie-noord', kind: 'energy' },
-      request: energy(true),
-      signalId: randomUUID(),
-      newCaseId: randomUUID(),
-      household: { previousFromPartner: null, openCaseId: randomUUID() },
-      settings: { thresholdCents: 7500 },
-      now,
-    });
-    const opened = { caseId: randomUUID(), firstSignalId: randomUUID(), openedAt: new Date('2026-11-02T09:00:00Z') };
-    const message = crisisReopening(opened, signal, context);
+  it('goes on the main topic as the case’s own opening, from its first signal, with the urgency raised to crisis', () => {
+    const first = {
+      id: randomUUID(),
+      partnerId: 'energie-noord',
+      type: 'energy' as const,
+      crisis: false,
+      postcode: '9901AB',
+      houseNumber: 12,
+      arrearsCents: 24_000,
+      subjectDateOfBirth: '2010-05-01',
+      receivedAt: new Date('2026-11-02T09:00:00Z'),
+    };
+    const caseId = randomUUID();
+    const message = crisisReopening(caseId, first, context);
     expect(message.topic).toBe(topics.signalsEvents);
-    expect(message.messageKey).toBe(opened.caseId);
-    expect(message.payload).toMatchObject({
-      caseId: opened.caseId,
-      firstSignalId: opened.firstSignalId,
-      openedAt: '2026-11-02T09:00:00.000Z',
+    expect(message.messageKey).toBe(caseId);
+    expect(message.payload).toEqual({
+      caseId,
+      firstSignalId: first.id,
+      partnerId: 'energie-noord',
       signalKind: 'energy',
       urgency: 'crisis',
       postcode: '9901AB',
       houseNumber: 12,
+      amountBand: 'under_500',
+      ageBand: '12_to_17',
+      openedAt: '2026-11-02T09:00:00.000Z',
     });
   });
 });

@@ -14,12 +14,27 @@ import { type AcceptedSignal, amountBand, type CaseChange } from '../features/re
  * in this service; the age and the amount travel as bands.
  */
 
-const signalKind = (signal: AcceptedSignal): SignalKind => signal.type;
-const urgency = (signal: AcceptedSignal) => (signal.crisis ? ('crisis' as const) : ('regular' as const));
-const bandOf = (signal: AcceptedSignal) =>
+const signalKind = (signal: Pick<AcceptedSignal, 'type'>): SignalKind => signal.type;
+const urgency = (signal: Pick<AcceptedSignal, 'crisis'>) =>
+  signal.crisis ? ('crisis' as const) : ('regular' as const);
+const bandOf = (signal: Pick<AcceptedSignal, 'arrearsCents'>) =>
   signal.arrearsCents !== null ? { amountBand: amountBand(signal.arrearsCents) } : {};
 
-export function caseOpened(caseId: string, signal: AcceptedSignal): EventData<typeof CaseOpenedV1> {
+/** What a case's opening says of the signal that opened it. */
+export type OpeningSignal = Pick<
+  AcceptedSignal,
+  | 'id'
+  | 'partnerId'
+  | 'type'
+  | 'crisis'
+  | 'postcode'
+  | 'houseNumber'
+  | 'arrearsCents'
+  | 'subjectDateOfBirth'
+  | 'receivedAt'
+>;
+
+export function caseOpened(caseId: string, signal: OpeningSignal): EventData<typeof CaseOpenedV1> {
   const today = signal.receivedAt.toISOString().slice(0, 10);
   return {
     caseId,
@@ -70,27 +85,15 @@ export function caseEventMessage(
   return onLane(message, channel === 'single' || signal.crisis ? 'main' : 'bulk');
 }
 
-/** The case a crisis joined, as it was opened: what its repeated opening says. */
-export interface OpenedCase {
-  caseId: string;
-  firstSignalId: string;
-  openedAt: Date;
-}
-
 /**
  * A crisis that joins a case also repeats the case's opening, on the main
  * topic: a case opened by a file row may still wait for its routing on the
  * bulk lane, and the eviction or disconnection must not wait with it. The
- * router routes an unrouted case at once, as a crisis of the joining
- * signal's kind, and ignores the bulk lane's opening when it comes (and the
- * repeat, for a case routed before: an opening under another event id).
- * The address is the household's, the signal's, as for any joining signal.
+ * repeat is the case's own opening (its first signal's kind, bands, sender
+ * and time) with the urgency raised to crisis. The router routes an
+ * unrouted case at once and ignores the bulk lane's opening when it comes;
+ * for a case routed before, the repeat is an opening it has seen.
  */
-export function crisisReopening(opened: OpenedCase, signal: AcceptedSignal, context: OutboxContext): OutboxMessage {
-  const data = {
-    ...caseOpened(opened.caseId, signal),
-    firstSignalId: opened.firstSignalId,
-    openedAt: opened.openedAt.toISOString(),
-  };
-  return onLane(outboxMessage(CaseOpenedV1, data, context), 'main');
+export function crisisReopening(caseId: string, first: OpeningSignal, context: OutboxContext): OutboxMessage {
+  return onLane(outboxMessage(CaseOpenedV1, caseOpened(caseId, { ...first, crisis: true }), context), 'main');
 }

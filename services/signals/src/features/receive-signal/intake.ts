@@ -9,7 +9,7 @@ import {
   caseEventMessage,
   crisisReopening,
   type IntakeChannel,
-  type OpenedCase,
+  type OpeningSignal,
 } from '../../integration/signal-events.ts';
 import { toSignalResponse } from '../signal-response.ts';
 import type { AcceptedSignal, IntakeSettings, Partner } from './decide.ts';
@@ -148,7 +148,7 @@ async function writeChunk(
     if (caseChange.kind === 'opened') opened.push(signal);
     else joined.add(caseChange.caseId);
     const opening = caseChange.kind === 'added' && signal.crisis ? reopened.get(caseChange.caseId) : undefined;
-    if (opening) messages.push(crisisReopening(opening, signal, context));
+    if (opening) messages.push(crisisReopening(caseChange.caseId, opening, context));
     messages.push(caseEventMessage(caseChange, signal, context, channel));
   }
   if (signals.length === 0) return;
@@ -171,34 +171,58 @@ async function writeChunk(
 }
 
 /**
- * How the cases that a crisis of the chunk joins were opened (see
+ * The opening signals of the cases a crisis of the chunk joins (see
  * crisisReopening). A third statement only for a chunk with such a crisis,
  * which is rare; the cases are locked already (signal_intake_read).
  */
-async function casesJoinedByCrisis(client: pg.ClientBase, outcomes: ItemOutcome[]): Promise<Map<string, OpenedCase>> {
+async function casesJoinedByCrisis(
+  client: pg.ClientBase,
+  outcomes: ItemOutcome[],
+): Promise<Map<string, OpeningSignal>> {
   const caseIds = outcomes.flatMap((outcome) =>
     outcome.kind === 'accepted' && outcome.signal.crisis && outcome.caseChange?.kind === 'added'
       ? [outcome.caseChange.caseId]
       : [],
   );
-  const cases = new Map<string, OpenedCase>();
+  if (caseIds.length === 0) return new Map();
+  const cases = new Map<string, OpeningSignal>();
   // A case an earlier item of this chunk opened is not written yet: its opening signal is at hand.
   for (const outcome of outcomes) {
     if (outcome.kind === 'accepted' && outcome.caseChange?.kind === 'opened') {
-      const { caseId } = outcome.caseChange;
-      cases.set(caseId, { caseId, firstSignalId: outcome.signal.id, openedAt: outcome.signal.receivedAt });
+      cases.set(outcome.caseChange.caseId, outcome.signal);
     }
   }
   const stored = caseIds.filter((caseId) => !cases.has(caseId));
   if (stored.length === 0) return cases;
-  const { rows } = await client.query<{ case_id: string; first_signal_id: string; opened_at: Date }>(
-    `SELECT c.id AS case_id, c.opened_at,
-            (SELECT s.id FROM signal s WHERE s.case_id = c.id ORDER BY s.received_at, s.id LIMIT 1) AS first_signal_id
-       FROM household_case c WHERE c.id = ANY($1::uuid[])`,
+  const { rows } = await client.query<{
+    case_id: string;
+    id: string;
+    partner_id: string;
+    type: OpeningSignal['type'];
+    postcode: string;
+    house_number: number;
+    arrears_cents: number | null;
+    subject_date_of_birth: string | null;
+    received_at: Date;
+  }>(
+    `SELECT DISTINCT ON (s.case_id) s.case_id, s.id, s.partner_id, s.type, s.postcode, s.house_number,
+            s.arrears_cents, s.subject_date_of_birth::text, s.received_at
+       FROM signal s WHERE s.case_id = ANY($1::uuid[])
+      ORDER BY s.case_id, s.received_at, s.id`,
     [stored],
   );
   for (const row of rows) {
-    cases.set(row.case_id, { caseId: row.case_id, firstSignalId: row.first_signal_id, openedAt: row.opened_at });
+    cases.set(row.case_id, {
+      id: row.id,
+      partnerId: row.partner_id,
+      type: row.type,
+      crisis: false,
+      postcode: row.postcode,
+      houseNumber: row.house_number,
+      arrearsCents: row.arrears_cents,
+      subjectDateOfBirth: row.subject_date_of_birth,
+      receivedAt: row.received_at,
+    });
   }
   return cases;
 }
