@@ -5,7 +5,7 @@ import { type Kafka, producerOptions } from '@vangnet/messaging/kafka';
 import { type OutboxMessage, outboxMessage } from '@vangnet/messaging/outbox';
 import { waitFor } from '@vangnet/testing/wait';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routeItems } from '../src/features/route-item/consumer.ts';
+import { PlacesTakenMeanwhile, routeItems } from '../src/features/route-item/consumer.ts';
 import { expectStatus, startNetworks } from './helpers.ts';
 
 let networks: Awaited<ReturnType<typeof startNetworks>>;
@@ -288,5 +288,46 @@ describe('routeItems, the router on a run of first routings', () => {
     );
     expect(outbox.map((row) => row.item)).toEqual(ids);
     expect(new Set(outbox.map((row) => row.topic))).toEqual(new Set(['routing.decisions.bulk.v1']));
+  });
+
+  it('when another routing fills a team while a run is decided, then the run claims nothing and rolls back', async () => {
+    const area = await routedArea();
+    const ids = Array.from({ length: 3 }, () => randomUUID());
+    const other = await networks.app.pool.connect();
+    try {
+      // Another transaction takes every place of both teams and holds them until the run has decided.
+      await other.query('BEGIN');
+      await other.query('UPDATE team SET open_assignments = capacity WHERE id = ANY($1::uuid[])', [
+        [area.small, area.overflow],
+      ]);
+      const run = networks.app.prisma.$transaction((tx) =>
+        routeItems(
+          tx,
+          ids.map((id, n) => firstRouting(id, `${area.digits}CD`, n + 1)),
+          source,
+          'bulk',
+        ),
+      );
+      const outcome = run.then(
+        () => 'committed',
+        (error: unknown) => error,
+      );
+      await waitFor('the run waiting for the teams', async () => {
+        const { rows } = await networks.app.pool.query(
+          "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE team SET open_assignments = open_assignments + taken.places%'",
+        );
+        return rows[0];
+      });
+      await other.query('COMMIT');
+      expect(await outcome).toBeInstanceOf(PlacesTakenMeanwhile);
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      other.release();
+    }
+    const { rows } = await networks.app.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM routing_decision WHERE item_id = ANY($1::uuid[])',
+      [ids],
+    );
+    expect(rows[0]?.n).toBe(0);
   });
 });

@@ -199,13 +199,12 @@ export interface FirstRouting {
  * First routings of many items in one transaction, with the effect of
  * routeItem on each in turn, in a fixed number of statements instead of
  * about seven per item: which items are routed already, every address's
- * neighbourhood, the teams of all candidate rules (locked in id order, so
- * decisions in memory see the places the earlier items of the batch took),
- * one update of the teams' open counts, and recordRoutingOutcomes. This is
- * what a file's backlog goes through (the consumer hands a partition's
- * consecutive CaseOpened events to handleMany). The team locks are held
- * for the batch's transaction, a few tens of milliseconds, which is as
- * long as a crisis on the other lane may wait for a team's row.
+ * neighbourhood, the teams of all candidate rules (as committed, unlocked),
+ * the decisions in memory (each seeing the places the earlier items of the
+ * run took), recordRoutingOutcomes, and last one conditional update of the
+ * teams' open counts. This is what a file's backlog goes through (the
+ * consumer hands a partition's consecutive CaseOpened events to
+ * handleMany).
  */
 export async function routeItems(
   tx: Transaction,
@@ -214,7 +213,8 @@ export async function routeItems(
   lane: Lane = 'main',
 ): Promise<void> {
   const now = new Date();
-  const keyOf = ({ facts }: FirstRouting) => `${facts.item.kind}:${facts.item.id}`;
+  // Lower case, as PostgreSQL writes a uuid as text.
+  const keyOf = ({ facts }: FirstRouting) => `${facts.item.kind}:${facts.item.id.toLowerCase()}`;
   const routed = await tx.$queryRaw<{ key: string }[]>`
     SELECT item_kind || ':' || item_id AS key FROM routed_item
      WHERE (item_kind, item_id) IN (
@@ -239,7 +239,7 @@ export async function routeItems(
     const rules = neighbourhood ? await loadRules(tx, neighbourhood.municipalityCode, rulesVersion) : [];
     candidates.push(candidateRules(rules, facts, neighbourhood));
   }
-  const teams = new Map((await lockAndLoadTeams(tx, candidates.flat())).map((team) => [team.id, team]));
+  const teams = new Map((await loadTeams(tx, candidates.flat())).map((team) => [team.id, team]));
   const holidays = await holidaysAt(tx, now, contexts[0]?.holidaysVersion ?? '');
   const claimed = new Map<string, number>();
   const entries = [];
@@ -281,13 +281,33 @@ export async function routeItems(
       at: { now, context: { source: eventSource, ...item.trace }, lane },
     });
   }
-  if (claimed.size > 0) {
-    await tx.$executeRaw`
-      UPDATE team SET open_assignments = open_assignments + taken.places
-        FROM unnest(${[...claimed.keys()]}::uuid[], ${[...claimed.values()]}::int[]) AS taken(id, places)
-       WHERE team.id = taken.id`;
-  }
   await recordRoutingOutcomes(tx, entries);
+  // Last, so the teams' rows are locked only from here to the commit: a
+  // crisis on the main lane for the same team waits for that, not for the
+  // whole run. The places are claimed as the decisions counted them, or not
+  // at all.
+  if (claimed.size > 0) {
+    const ids = [...claimed.keys()].sort();
+    const taken = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE team SET open_assignments = open_assignments + taken.places
+        FROM unnest(${ids}::uuid[], ${ids.map((id) => claimed.get(id) ?? 0)}::int[]) AS taken(id, places)
+       WHERE team.id = taken.id AND team.active AND team.open_assignments + taken.places <= team.capacity
+      RETURNING team.id::text`;
+    if (taken.length < ids.length) throw new PlacesTakenMeanwhile();
+  }
+}
+
+/**
+ * Another routing took places of a team since the run read it (or the team
+ * was switched off): the run's decisions no longer hold. The transaction
+ * rolls back and the consumer applies the run's events one at a time, each
+ * claiming its place as it decides.
+ */
+export class PlacesTakenMeanwhile extends Error {
+  override readonly name = 'PlacesTakenMeanwhile';
+  constructor() {
+    super('a team filled up or went inactive while the run was decided');
+  }
 }
 
 const signalFacts = (signal: EventData<typeof SignalReceivedV1>): RoutingFacts => ({
