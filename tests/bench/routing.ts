@@ -334,43 +334,55 @@ async function bareSelect(pool: pg.Pool, items: Item[]) {
 }
 
 /**
- * Items routed as the consumer applies them (inbox entry and every write in
- * one transaction), `workers` at once; with `empty` the handler does
- * nothing, the floor of the consumer's own transaction.
+ * Works `items` off in runs of `runSize`, `workers` runs at once, as the
+ * consumer's partitions do, and what that rate means for a file.
  */
-async function backlog(prisma: Prisma, items: Item[], workers: number, empty = false) {
-  const inbox = prismaInbox(prisma);
-  const group = `bench.router.${randomUUID()}`;
+async function drain(items: Item[], workers: number, runSize: number, apply: (run: Item[]) => Promise<unknown>) {
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async () => {
       while (next < items.length) {
-        const item = items[next] as Item;
-        next += 1;
-        const id = randomUUID();
-        const event = {
-          id,
-          source: context.source,
-          type: 'nl.vangnet.signals.CaseOpened.v1',
-          specversion: '1.0' as const,
-          time: new Date().toISOString(),
-          datacontenttype: 'application/json' as const,
-        };
-        await inbox.runOnce(group, id, async (tx) => {
-          if (!empty) await routeItem(item.facts, item.address, { tx, event, trace: {} }, context.source);
-        });
+        const run = items.slice(next, next + runSize);
+        next += run.length;
+        await apply(run);
       }
     }),
   );
-  const elapsed = performance.now() - started;
-  const perSecond = items.length / (elapsed / 1_000);
+  const perSecond = items.length / ((performance.now() - started) / 1_000);
   return {
     concurrency: workers,
     items: items.length,
     itemsPerSecond: Math.round(perSecond),
     fileOf100kRowsSeconds: Math.round(config.fileRows / perSecond),
   };
+}
+
+const openingEvent = (id: string) => ({
+  id,
+  source: context.source,
+  type: 'nl.vangnet.signals.CaseOpened.v1',
+  specversion: '1.0' as const,
+  time: new Date().toISOString(),
+  datacontenttype: 'application/json' as const,
+});
+
+/**
+ * Items routed as the consumer applies them one at a time (inbox entry and
+ * every write in one transaction), `workers` at once; with `empty` the
+ * handler does nothing, the floor of the consumer's own transaction.
+ */
+function backlog(prisma: Prisma, items: Item[], workers: number, empty = false) {
+  const inbox = prismaInbox(prisma);
+  const group = `bench.router.${randomUUID()}`;
+  return drain(items, workers, 1, async ([item]) => {
+    const id = randomUUID();
+    await inbox.runOnce(group, id, async (tx) => {
+      if (!empty && item) {
+        await routeItem(item.facts, item.address, { tx, event: openingEvent(id), trace: {} }, context.source);
+      }
+    });
+  });
 }
 
 /**
@@ -381,35 +393,21 @@ async function backlog(prisma: Prisma, items: Item[], workers: number, empty = f
 async function batchedBacklog(prisma: Prisma, items: Item[], workers: number) {
   const inbox = prismaInbox(prisma);
   const group = `bench.router.${randomUUID()}`;
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (next < items.length) {
-        const run = items.slice(next, next + config.batchEvents);
-        next += run.length;
-        await inbox.runBatch(
-          group,
-          run.map(() => randomUUID()),
-          (tx) =>
-            routeItems(
-              tx,
-              run.map((item) => ({ ...item, trace: {} })),
-              context.source,
-              'bulk',
-            ),
-        );
-      }
-    }),
-  );
-  const elapsed = performance.now() - started;
-  const perSecond = items.length / (elapsed / 1_000);
   return {
-    concurrency: workers,
+    ...(await drain(items, workers, config.batchEvents, (run) =>
+      inbox.runBatch(
+        group,
+        run.map(() => randomUUID()),
+        (tx) =>
+          routeItems(
+            tx,
+            run.map((item) => ({ ...item, trace: {} })),
+            context.source,
+            'bulk',
+          ),
+      ),
+    )),
     eventsPerTransaction: config.batchEvents,
-    items: items.length,
-    itemsPerSecond: Math.round(perSecond),
-    fileOf100kRowsSeconds: Math.round(config.fileRows / perSecond),
   };
 }
 

@@ -7,7 +7,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './fixtures/harness.ts';
-import { effectsReport, type ProbeData, pgInbox, probeEvent, probeMessages, recordEffect } from './fixtures/probe.ts';
+import { effectsReport, type ProbeData, pgInbox, probeEvent, probeRecords, recordEffect } from './fixtures/probe.ts';
 
 /**
  * The database goes away mid-stream and comes back, twice: its connections
@@ -131,11 +131,7 @@ describe('database outage', () => {
     const produce = (data: ProbeData[]) =>
       producer.send({
         topic: harness.topic,
-        messages: probeMessages(harness.topic, data).map((message) => ({
-          key: message.messageKey,
-          value: JSON.stringify(message.payload),
-          headers: message.headers,
-        })),
+        messages: probeRecords(harness.topic, data),
       });
     const groups = harness.kafka.admin();
     await groups.connect();
@@ -238,11 +234,9 @@ describe('database outage', () => {
       await consumer.start();
       const seen = entries.length;
       await closeDatabase();
-      const [message] = probeMessages(harness.topic, [{ key: 'household-stop', seq: 0 }]);
-      if (!message) throw new Error('no message');
       await producer.send({
         topic: harness.topic,
-        messages: [{ key: message.messageKey, value: JSON.stringify(message.payload), headers: message.headers }],
+        messages: probeRecords(harness.topic, [{ key: 'household-stop', seq: 0 }]),
       });
       await waitFor(
         'the event waiting to be tried again',

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './fixtures/harness.ts';
-import { effectsReport, type ProbeData, pgInbox, probeEvent, probeMessages, recordEffect } from './fixtures/probe.ts';
+import { effectsReport, type ProbeData, pgInbox, probeEvent, probeRecords, recordEffect } from './fixtures/probe.ts';
 
 /**
  * A handler's handleMany gets a partition's consecutive events in one call
@@ -33,11 +33,7 @@ async function produce(data: ProbeData[]): Promise<void> {
   await producer.connect();
   await producer.send({
     topic: harness.topic,
-    messages: probeMessages(harness.topic, data).map((message) => ({
-      key: message.messageKey,
-      value: JSON.stringify(message.payload),
-      headers: message.headers,
-    })),
+    messages: probeRecords(harness.topic, data),
   });
   await producer.disconnect();
 }

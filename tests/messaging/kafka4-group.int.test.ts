@@ -6,7 +6,7 @@ import type pg from 'pg';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './fixtures/harness.ts';
-import { effectsReport, type ProbeData, pgInbox, probeEvent, probeMessages, recordEffect } from './fixtures/probe.ts';
+import { effectsReport, type ProbeData, pgInbox, probeEvent, probeRecords, recordEffect } from './fixtures/probe.ts';
 
 /**
  * kafkajs 2.2.4 is unmaintained and predates Kafka 4 (which dropped old
@@ -52,11 +52,7 @@ async function produce(from: number, count: number) {
   await producer.connect();
   await producer.send({
     topic: harness.topic,
-    messages: probeMessages(harness.topic, data).map((message) => ({
-      key: message.messageKey,
-      value: JSON.stringify(message.payload),
-      headers: message.headers,
-    })),
+    messages: probeRecords(harness.topic, data),
   });
   await producer.disconnect();
 }

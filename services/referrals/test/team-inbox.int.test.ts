@@ -18,6 +18,27 @@ afterAll(async () => {
   await referrals?.close();
 });
 
+const testSource = 'urn:nld:oin:00000000000000000000:systeem:test';
+
+/** Signals' opening of a household case in crisis, as referrals' urgency read model receives it. */
+const openCrisisCase = (caseId: string) =>
+  referrals.publish(
+    outboxMessage(
+      CaseOpenedV1,
+      {
+        caseId,
+        firstSignalId: randomUUID(),
+        signalKind: 'energy',
+        urgency: 'crisis',
+        postcode: '9901AB',
+        houseNumber: 1,
+        amountBand: 'under_500',
+        openedAt: new Date().toISOString(),
+      },
+      { source: testSource },
+    ),
+  );
+
 const inbox = (teamId: string, token: string, query = '') =>
   referrals.request('GET', `/v1/teams/${teamId}/referrals${query}`, token);
 const act = (teamId: string, referralId: string, action: string, token: string, body?: unknown) =>
@@ -83,23 +104,8 @@ describe('a routing decision becomes a referral in the team inbox', () => {
         201,
       )
     ).json();
-    const source = 'urn:nld:oin:00000000000000000000:systeem:test';
     const crisisCase = randomUUID();
-    await referrals.publish(
-      outboxMessage(
-        CaseOpenedV1,
-        {
-          caseId: crisisCase,
-          firstSignalId: randomUUID(),
-          signalKind: 'energy',
-          urgency: 'crisis',
-          postcode: '9901AB',
-          houseNumber: 1,
-          openedAt: new Date().toISOString(),
-        },
-        { source },
-      ),
-    );
+    await openCrisisCase(crisisCase);
     await waitFor(
       'the case’s urgency in the read model',
       async () => (await referrals.app.prisma.itemUrgency.findUnique({ where: { itemId: crisisCase } })) ?? undefined,
@@ -118,7 +124,7 @@ describe('a routing decision becomes a referral in the team inbox', () => {
       explanation: 'Wijkteam Noord covers BU99010101',
       decidedAt: new Date().toISOString(),
     }));
-    const messages = decisions.map((data) => outboxMessage(RoutingDecidedV2, data, { source }));
+    const messages = decisions.map((data) => outboxMessage(RoutingDecidedV2, data, { source: testSource }));
     const repeated = messages[5] as (typeof messages)[number];
     const again = { ...repeated, headers: { ...repeated.headers, ce_id: randomUUID() } };
     messages.splice(10, 0, again);
@@ -405,22 +411,7 @@ describe('the inbox list', () => {
       made.push(await referrals.referralOf(data.decisionId));
     }
     const crisisCase = made[0]?.itemId as string;
-    await referrals.publish(
-      outboxMessage(
-        CaseOpenedV1,
-        {
-          caseId: crisisCase,
-          firstSignalId: randomUUID(),
-          signalKind: 'energy',
-          urgency: 'crisis',
-          postcode: '9901AB',
-          houseNumber: 1,
-          amountBand: 'under_500',
-          openedAt: new Date().toISOString(),
-        },
-        { source: 'urn:nld:oin:00000000000000000000:systeem:test' },
-      ),
-    );
+    await openCrisisCase(crisisCase);
     await waitFor(
       'the crisis urgency on the referral',
       async () =>
