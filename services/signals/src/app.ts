@@ -15,7 +15,9 @@ import { caseSubjectRoute } from './features/case-subject/route.ts';
 import { getSignalRoute } from './features/get-signal/route.ts';
 import { listSignalsRoute } from './features/list-signals/route.ts';
 import { monitorRoute } from './features/monitor/route.ts';
+import { takeInSignals } from './features/receive-signal/intake.ts';
 import { receiveSignalRoute } from './features/receive-signal/route.ts';
+import { SingleSignals } from './features/receive-signal/single-signals.ts';
 import { receiveSignalBatchRoute } from './features/receive-signal-batch/route.ts';
 import { SignalFileJob } from './features/receive-signal-file/job.ts';
 import { receiveSignalFileRoute } from './features/receive-signal-file/route.ts';
@@ -78,7 +80,10 @@ export async function buildApp(config: SignalsConfig, logger?: Logger) {
       matchingPeriodMonths: config.CASE_MATCHING_PERIOD_MONTHS,
     },
   };
-  await app.register(receiveSignalRoute, intake);
+  const singles = new SingleSignals((partner, requests, traces) =>
+    takeInSignals(intake, partner, requests, traces, 'single'),
+  );
+  await app.register(receiveSignalRoute, { singles });
   await app.register(receiveSignalBatchRoute, intake);
   const fileJob = new SignalFileJob(intake, app.log as Logger, {
     chunkRows: config.SIGNAL_FILE_CHUNK_ROWS,

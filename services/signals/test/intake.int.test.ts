@@ -68,6 +68,54 @@ describe('household cases', () => {
   });
 });
 
+describe('single signals that arrive together', () => {
+  it('when thirty signals of one landlord arrive at once, then they go in together and each is answered for itself', async () => {
+    const token = await signals.token('landlord');
+    const traceIds = Array.from({ length: 30 }, () => randomUUID().replaceAll('-', ''));
+    const bodies = traceIds.map(() => rentSignal());
+    const twice = bodies[7] as ReturnType<typeof rentSignal>;
+    // The tenant objected: refused with its own code, whatever the others in its chunk.
+    const refused = { ...rentSignal(), preconditions: { ...rentSignal().preconditions, tenantObjected: true } };
+    const sent = [...bodies, { ...twice }, refused];
+    const responses = await Promise.all(
+      sent.map((body, index) =>
+        signals.request('POST', '/v1/signals', token, body, {
+          traceparent: `00-${traceIds[index % traceIds.length]}-${'1'.repeat(16)}-01`,
+        }),
+      ),
+    );
+
+    expect(responses.slice(0, 30).map((response) => response.statusCode)).toEqual(Array(30).fill(201));
+    const resent = responses[30];
+    expect(resent?.statusCode).toBe(200);
+    expect(resent?.json().id).toBe(responses[7]?.json().id);
+    expect(responses[31]?.statusCode).toBe(422);
+    expect(responses[31]?.json().code).toBe('SIGNAL_TENANT_OBJECTED');
+
+    const ids = responses.slice(0, 30).map((response) => response.json().id as string);
+    const { rows } = await signals.app.pool.query<{ id: string; case_id: string; tx: string }>(
+      'SELECT id, case_id, xmin::text AS tx FROM signal WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
+    expect(rows).toHaveLength(30);
+    expect(new Set(rows.map((row) => row.case_id)).size).toBe(30);
+    // Rows written by one transaction share its id: fewer transactions than signals is the group commit.
+    expect(new Set(rows.map((row) => row.tx)).size).toBeLessThan(30);
+    for (const response of responses.slice(0, 30)) {
+      const events = await outboxFor(response.json().caseId);
+      expect(events.map((event) => event.type)).toEqual(['nl.vangnet.signals.CaseOpened.v1']);
+    }
+    const traces = await signals.app.pool.query<{ case_id: string; traceparent: string }>(
+      `SELECT message_key AS case_id, headers->>'traceparent' AS traceparent FROM outbox WHERE message_key = ANY($1)`,
+      [responses.slice(0, 30).map((response) => response.json().caseId as string)],
+    );
+    for (const [index, response] of responses.slice(0, 30).entries()) {
+      const row = traces.rows.find((candidate) => candidate.case_id === response.json().caseId);
+      expect(row?.traceparent).toContain(traceIds[index]);
+    }
+  });
+});
+
 describe('the same person where known', () => {
   const person = (familyName: string, dateOfBirth: string) => ({ givenName: 'Anna', familyName, dateOfBirth });
 

@@ -18,8 +18,8 @@ import { householdKey, matchingCutoff, personKey } from './rules.ts';
 
 /**
  * The intake engine: the single route, the batch route and the file job all
- * take signals in through `takeInChunk`, a chunk of one, of a batch, or of a
- * file's rows. Per chunk it costs two statements inside the caller's
+ * take signals in through `takeInChunk`, a chunk of the single signals that
+ * arrived together (see SingleSignals), of a batch, or of a file's rows. Per chunk it costs two statements inside the caller's
  * transaction, whatever the chunk's size:
  *
  * 1. `signal_intake_read` (a plpgsql function, see its migration): the
@@ -131,7 +131,7 @@ async function writeChunk(
   client: pg.ClientBase,
   outcomes: ItemOutcome[],
   now: Date,
-  context: OutboxContext,
+  contextOf: (index: number) => OutboxContext,
   channel: IntakeChannel,
 ) {
   const opened: AcceptedSignal[] = [];
@@ -139,9 +139,10 @@ async function writeChunk(
   const signals: AcceptedSignal[] = [];
   const messages: OutboxMessage[] = [];
   const reopened = await casesJoinedByCrisis(client, outcomes);
-  for (const outcome of outcomes) {
+  for (const [index, outcome] of outcomes.entries()) {
     if (outcome.kind !== 'accepted') continue;
     const { signal, caseChange } = outcome;
+    const context = contextOf(index);
     signals.push(signal);
     // Repeat and unjustified signals are kept for the partner's feedback and the monitor, but never reach a team.
     if (!caseChange) continue;
@@ -227,10 +228,14 @@ async function casesJoinedByCrisis(
   return cases;
 }
 
+/** The trace headers outbox rows carry: one for a whole chunk (a batch, a file), or one per request. */
+export type Trace = Omit<OutboxContext, 'source'>;
+
 /**
  * Takes in a chunk of signals inside the caller's transaction: read, decide,
  * write. One outcome per request, in order. The chunk's outbox rows carry
- * `trace` (the request's, or the upload's), on the lane of `channel`.
+ * `trace` (the batch's or the upload's, or each single request's own), on
+ * the lane of `channel`.
  */
 export async function takeInChunk(
   client: pg.ClientBase,
@@ -238,14 +243,18 @@ export async function takeInChunk(
   partner: Partner,
   requests: readonly SignalRequest[],
   now: Date,
-  trace: Omit<OutboxContext, 'source'>,
+  trace: Trace | readonly Trace[],
   channel: IntakeChannel,
 ): Promise<ItemOutcome[]> {
   if (requests.length === 0) return [];
   const cutoff = matchingCutoff(now, deps.settings.matchingPeriodMonths);
   const state = await readChunkState(client, partner, requests, cutoff);
   const outcomes = decideChunk({ partner, requests, state, settings: deps.settings, now, newId: randomUUID });
-  await writeChunk(client, outcomes, now, { source: deps.eventSource, ...trace }, channel);
+  const source = deps.eventSource;
+  const contextOf = Array.isArray(trace)
+    ? (index: number) => ({ source, ...(trace as readonly Trace[])[index] })
+    : () => ({ source, ...(trace as Trace) });
+  await writeChunk(client, outcomes, now, contextOf, channel);
   return outcomes;
 }
 
@@ -307,7 +316,7 @@ export async function takeInSignals(
   deps: IntakeDeps,
   partner: Partner,
   requests: readonly SignalRequest[],
-  trace: Omit<OutboxContext, 'source'>,
+  trace: Trace | readonly Trace[],
   channel: Exclude<IntakeChannel, 'file'>,
 ): Promise<IntakeResult[]> {
   const outcomes = await inTransaction(deps.pool, (client) =>
@@ -337,17 +346,4 @@ export async function takeInSignals(
     if (!first) throw new Error('a known reference has no signal');
     return { status: 'accepted', signal: toSignalResponse(first), created: false };
   });
-}
-
-/** One signal through the engine: a rejection is thrown as its DomainError (a problem+json answer). */
-export async function takeInSignal(
-  deps: IntakeDeps,
-  partner: Partner,
-  request: SignalRequest,
-  trace: Omit<OutboxContext, 'source'>,
-): Promise<{ signal: SignalResponse; created: boolean }> {
-  const [result] = await takeInSignals(deps, partner, [request], trace, 'single');
-  if (!result) throw new Error('the engine answered no result');
-  if (result.status === 'rejected') throw result.error;
-  return { signal: result.signal, created: result.created };
 }

@@ -5,9 +5,9 @@ import { authenticate, principalOf } from '@vangnet/platform/auth';
 import { DomainError } from '@vangnet/platform/problem';
 import { signallingKinds } from '../partners.ts';
 import { bsnFields } from './bsn.ts';
-import { type IntakeDeps, takeInSignal } from './intake.ts';
+import { type SingleSignals, takeInSignal } from './single-signals.ts';
 
-export const receiveSignalRoute: FastifyPluginAsyncZod<IntakeDeps> = async (app, deps) => {
+export const receiveSignalRoute: FastifyPluginAsyncZod<{ singles: SingleSignals }> = async (app, { singles }) => {
   app.post(
     '/v1/signals',
     {
@@ -33,7 +33,7 @@ export const receiveSignalRoute: FastifyPluginAsyncZod<IntakeDeps> = async (app,
     async (request, reply) => {
       const principal = principalOf(request);
       const partner = { id: principal.organisationId, kind: principal.kind };
-      const { signal, created } = await takeInSignal(deps, partner, request.body, request.traceHeaders);
+      const { signal, created } = await takeInSignal(singles, partner, request.body, request.traceHeaders);
       if (!created) return reply.code(200).send(signal);
       return reply.code(201).header('location', `/v1/signals/${signal.id}`).send(signal);
     },
