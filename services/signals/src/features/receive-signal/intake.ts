@@ -105,6 +105,16 @@ const SIGNAL_COLUMNS: [column: string, type: string, value: (signal: AcceptedSig
 const FIRST_SIGNAL_PARAMETER = 13;
 
 /**
+ * A signal that joins a case waiting in the coordinator queue (the router
+ * found no team) shows `with_coordinator` to its partner from the start.
+ * Only a joined case can be waiting (a case this chunk opens is not routed
+ * yet), and the read step locked the joined cases, so the flag cannot
+ * change before the commit.
+ */
+const FEEDBACK_STATUS = `CASE WHEN s.feedback_status = 'in_progress' AND waiting.id IS NOT NULL
+                              THEN 'with_coordinator' ELSE s.feedback_status END`;
+
+/**
  * All of a chunk's writes in one statement, each table's rows as one column
  * array per column (unnest): row-by-row ORM inserts cost about a second per
  * thousand rows, jsonb_populate_recordset several times this. The signals'
@@ -125,7 +135,11 @@ const WRITE_CHUNK = `
     SELECT * FROM unnest($8::uuid[], $9::text[], $10::text[], $11::jsonb[], $12::jsonb[])
   )
   INSERT INTO signal (${SIGNAL_COLUMNS.map(([column]) => column).join(', ')})
-  SELECT * FROM unnest(${SIGNAL_COLUMNS.map(([, type], index) => `$${index + FIRST_SIGNAL_PARAMETER}::${type}[]`).join(', ')})`;
+  SELECT ${SIGNAL_COLUMNS.map(([column]) => (column === 'feedback_status' ? FEEDBACK_STATUS : `s.${column}`)).join(', ')}
+    FROM unnest(${SIGNAL_COLUMNS.map(([, type], index) => `$${index + FIRST_SIGNAL_PARAMETER}::${type}[]`).join(', ')})
+         AS s (${SIGNAL_COLUMNS.map(([column]) => column).join(', ')})
+    LEFT JOIN (SELECT id FROM household_case WHERE id = ANY($6::uuid[]) AND with_coordinator) AS waiting
+           ON waiting.id = s.case_id`;
 
 async function writeChunk(
   client: pg.ClientBase,

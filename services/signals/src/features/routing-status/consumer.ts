@@ -8,8 +8,8 @@ import { openSignalStatus, type RoutingOutcomeKind, withCoordinatorAfter } from 
  * Keeps the case's routing state and its open signals' status in step with
  * the router's outcomes. Both events are keyed by the case on one topic, so
  * they arrive in order. The case row is locked like closing does, so a
- * signal joining meanwhile waits and then takes the state (a trigger on
- * `signal` copies it, see the case_with_coordinator migration); a closed
+ * signal joining meanwhile waits and then takes the state (the intake's
+ * write copies it, see FEEDBACK_STATUS in receive-signal/intake.ts); a closed
  * case's signals already show their result and stay as they are.
  */
 async function apply(tx: Transaction, caseId: string, outcome: RoutingOutcomeKind) {
