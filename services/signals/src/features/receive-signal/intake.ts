@@ -19,8 +19,9 @@ import { householdKey, matchingCutoff, personKey } from './rules.ts';
 /**
  * The intake engine: the single route, the batch route and the file job all
  * take signals in through `takeInChunk`, a chunk of the single signals that
- * arrived together (see SingleSignals), of a batch, or of a file's rows. Per chunk it costs two statements inside the caller's
- * transaction, whatever the chunk's size:
+ * arrived together (see SingleSignals), of a batch, or of a file's rows. Per
+ * chunk it costs two statements inside the caller's transaction, whatever
+ * the chunk's size:
  *
  * 1. `signal_intake_read` (a plpgsql function, see its migration): the
  *    household and person advisory locks in one sorted pass, the row locks on
@@ -265,6 +266,7 @@ export async function takeInChunk(
   const state = await readChunkState(client, partner, requests, cutoff);
   const outcomes = decideChunk({ partner, requests, state, settings: deps.settings, now, newId: randomUUID });
   const source = deps.eventSource;
+  // Array.isArray does not narrow a readonly array, hence the casts.
   const contextOf = Array.isArray(trace)
     ? (index: number) => ({ source, ...(trace as readonly Trace[])[index] })
     : () => ({ source, ...(trace as Trace) });
