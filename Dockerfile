@@ -55,8 +55,10 @@ RUN --mount=type=cache,id=vangnet-pnpm-store,target=/pnpm/store \
       --filter-prod "@vangnet/infra..."
 
 FROM ${NODE_IMAGE} AS runtime
+# NODE_OPTIONS: the services' V8 flags, as serviceNodeFlags in infra/src/process.ts says.
 ENV NODE_ENV=production \
-    HOST=0.0.0.0
+    HOST=0.0.0.0 \
+    NODE_OPTIONS=--max-semi-space-size=2
 WORKDIR /app
 # Owned by root and read-only for the process: nothing writes below /app.
 COPY --from=deps /app ./

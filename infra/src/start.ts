@@ -20,7 +20,7 @@ import {
   serviceNames,
   startLocalStack,
 } from './local-stack.ts';
-import { waitUntil } from './process.ts';
+import { serviceNodeFlags, waitUntil } from './process.ts';
 
 const ports: Record<ServiceName, number> = { signals: 3001, networks: 3002, referrals: 3003 };
 const workspacePort = 3004;
@@ -76,7 +76,7 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   const startChild = (name: string, script: string, env: Record<string, string>) => {
-    const child = spawn(process.execPath, [script], {
+    const child = spawn(process.execPath, [...serviceNodeFlags, script], {
       env: {
         ...process.env,
         NODE_ENV: 'development',

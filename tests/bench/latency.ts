@@ -34,7 +34,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { demoRentSignal } from '@vangnet/infra/demo-data';
-import { freePort, migrationsDir } from '@vangnet/infra/local-stack';
+import { freePort, migrationsDir, serviceNodeFlags } from '@vangnet/infra/local-stack';
 import { createKafka } from '@vangnet/messaging/kafka';
 import { createPrismaClient } from '@vangnet/networks/db';
 import { setUpNeighbourhoodTeam } from '@vangnet/networks/set-up-area';
@@ -109,10 +109,14 @@ async function startService(name: Service, env: Record<string, string>): Promise
   const profile = process.env.BENCH_CPU_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROFILE_DIR, name)}`]
     : [];
-  const child = spawn(process.execPath, [...profile, path.join(repoRoot, 'services', name, 'src', 'server.ts')], {
-    env: { ...env, HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(metricsPort) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...serviceNodeFlags, ...profile, path.join(repoRoot, 'services', name, 'src', 'server.ts')],
+    {
+      env: { ...env, HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(metricsPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
   }
