@@ -58,7 +58,7 @@ FROM ${NODE_IMAGE} AS runtime
 # NODE_OPTIONS: the services' V8 flags, as serviceNodeFlags in infra/src/process.ts says.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    NODE_OPTIONS=--max-semi-space-size=2
+    NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
 # Owned by root and read-only for the process: nothing writes below /app.
 COPY --from=deps /app ./
