@@ -12,7 +12,8 @@ export type TakeInChunk = (
 interface Waiting {
   request: SignalRequest;
   trace: Trace;
-  settle: (result: Promise<IntakeResult>) => void;
+  resolve: (result: IntakeResult) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
@@ -49,7 +50,7 @@ export class SingleSignals {
   /** Takes one signal in; resolves once its chunk has committed. */
   takeIn(partner: Partner, request: SignalRequest, trace: Trace): Promise<IntakeResult> {
     return new Promise((resolve, reject) => {
-      const waiting: Waiting = { request, trace, settle: (result) => result.then(resolve, reject) };
+      const waiting: Waiting = { request, trace, resolve, reject };
       const state = this.#partners.get(partner.id) ?? { inFlight: 0, waiting: [] };
       this.#partners.set(partner.id, state);
       state.waiting.push(waiting);
@@ -71,25 +72,20 @@ export class SingleSignals {
   }
 
   async #takeInChunk(partner: Partner, chunk: Waiting[]): Promise<void> {
-    const taken = this.#engine(
-      partner,
-      chunk.map((waiting) => waiting.request),
-      chunk.map((waiting) => waiting.trace),
-    );
-    if (chunk.length === 1) {
-      (chunk[0] as Waiting).settle(taken.then((results) => results[0] as IntakeResult));
-      await taken.catch(() => undefined);
-      return;
-    }
     let results: IntakeResult[];
     try {
-      results = await taken;
-    } catch {
+      results = await this.#engine(
+        partner,
+        chunk.map((waiting) => waiting.request),
+        chunk.map((waiting) => waiting.trace),
+      );
+    } catch (error) {
+      if (chunk.length === 1) (chunk[0] as Waiting).reject(error);
       // Nothing of the chunk committed: each alone, so the failing one fails by itself.
-      for (const waiting of chunk) await this.#takeInChunk(partner, [waiting]);
+      else for (const waiting of chunk) await this.#takeInChunk(partner, [waiting]);
       return;
     }
-    for (const [index, waiting] of chunk.entries()) waiting.settle(Promise.resolve(results[index] as IntakeResult));
+    for (const [index, waiting] of chunk.entries()) waiting.resolve(results[index] as IntakeResult);
   }
 }
 
