@@ -7,15 +7,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { startDevOidcProvider } from '@vangnet/platform/dev-oidc';
+import { buildServices, serviceEntry } from './build.ts';
 import { demoMunicipality, demoPartners, demoRentSignal, demoTeam, loadDemoData } from './demo-data.ts';
 import { demoUsers, devIssuer } from './dev-issuer.ts';
 import {
   devStackOptions,
   prepareServiceDatabases,
-  repoRoot,
   type ServiceName,
   serviceNames,
   startLocalStack,
@@ -30,6 +29,9 @@ const workspaceUrl = `http://localhost:${workspacePort}`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main() {
+  // What the image runs, not the TypeScript sources: see build.ts.
+  say('Building the services…');
+  await buildServices();
   say('Starting PostgreSQL and Kafka (the first start fetches the broker jars through Maven)…');
   const stack = await startLocalStack(devStackOptions);
   const databases = await prepareServiceDatabases(stack.postgresServerUrl);
@@ -101,7 +103,7 @@ async function main() {
   };
 
   for (const service of serviceNames) {
-    startChild(service, path.join(repoRoot, 'services', service, 'src', 'server.ts'), {
+    startChild(service, serviceEntry(service), {
       PORT: String(ports[service]),
       DATABASE_URL: databases[service],
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
@@ -109,7 +111,7 @@ async function main() {
       AUTH_ISSUER: issuer.issuer,
     });
   }
-  startChild('workspace', path.join(repoRoot, 'services', 'workspace', 'src', 'server.ts'), {
+  startChild('workspace', serviceEntry('workspace'), {
     PORT: String(workspacePort),
     PUBLIC_URL: workspaceUrl,
     OIDC_ISSUER: login.url,

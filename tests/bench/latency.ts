@@ -8,9 +8,9 @@
  *
  *   pnpm bench:latency
  *
- * The three services run as child processes of their own (their
- * server.ts, as `pnpm start` runs them), so each one's RSS and heap are its
- * own; PostgreSQL and the broker come from startTestInfrastructure, as for
+ * The three services run as child processes of their own (their built
+ * server, as the image and `pnpm start` run them), so each one's RSS and heap
+ * are its own; PostgreSQL and the broker come from startTestInfrastructure, as for
  * the tests. Every signal is for a household of its own (its own house
  * number and family name), so each opens a case of its own and is routed.
  *
@@ -33,6 +33,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { buildServices, serviceEntry } from '@vangnet/infra/build';
 import { demoRentSignal } from '@vangnet/infra/demo-data';
 import { freePort, migrationsDir, serviceNodeFlags } from '@vangnet/infra/local-stack';
 import { createKafka } from '@vangnet/messaging/kafka';
@@ -102,21 +103,17 @@ interface RunningService {
   metricsUrl: string;
 }
 
-/** Starts a service's server.ts as `pnpm start` does, in a process of its own, and waits until it is ready. */
+/** Starts a service's built server as `pnpm start` does, in a process of its own, and waits until it is ready. */
 async function startService(name: Service, env: Record<string, string>): Promise<RunningService> {
   const [port, metricsPort] = [await freePort(), await freePort()];
   // BENCH_CPU_PROFILE_DIR: each service writes a V8 CPU profile there when it exits (where does its time go?).
   const profile = process.env.BENCH_CPU_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROFILE_DIR, name)}`]
     : [];
-  const child = spawn(
-    process.execPath,
-    [...serviceNodeFlags, ...profile, path.join(repoRoot, 'services', name, 'src', 'server.ts')],
-    {
-      env: { ...env, HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(metricsPort) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [...serviceNodeFlags, ...profile, serviceEntry(name)], {
+    env: { ...env, HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(metricsPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
   }
@@ -386,6 +383,7 @@ async function run() {
     }
 
     const groupPrefix = `bench-latency-${runId}`;
+    await buildServices(services);
     for (const service of services) {
       const env = serviceEnv({ infrastructure, databaseUrl: databases[service].url, issuer, groupPrefix });
       running.push(await startService(service, { ...env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' }));
