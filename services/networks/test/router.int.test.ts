@@ -152,6 +152,40 @@ describe('the router on the broker', () => {
     expect((await networks.app.prisma.team.findUniqueOrThrow({ where: { id: area.small } })).openAssignments).toBe(1);
   });
 
+  it('when the teams changed since the router last saw them, then it decides on them as they are now', async () => {
+    const area = await routedArea();
+    const openAssignments = async () =>
+      Object.fromEntries(
+        (
+          await networks.app.pool.query<{ id: string; open_assignments: number }>(
+            'SELECT id::text, open_assignments FROM team WHERE id = ANY($1::uuid[])',
+            [[area.small, area.overflow]],
+          )
+        ).rows.map((row) => [row.id, row.open_assignments]),
+      );
+    const first = openCase(`${area.digits}AB`);
+    await publish(first.message);
+    expect(await decisionFor(first.caseId)).toMatchObject({ team_id: area.small });
+
+    // Another instance closed the small team's referral: the router last saw that team full.
+    await networks.app.pool.query('UPDATE team SET open_assignments = 0 WHERE id = $1', [area.small]);
+    const freed = openCase(`${area.digits}CD`);
+    await publish(freed.message);
+    expect(await decisionFor(freed.caseId)).toMatchObject({ outcome: 'decided', team_id: area.small });
+    // The place its guess took at the overflow team went back.
+    expect(await openAssignments()).toEqual({ [area.small]: 1, [area.overflow]: 0 });
+
+    // The small team free again, the overflow team filled elsewhere: the guess (overflow) cannot be claimed.
+    await networks.app.pool.query(
+      'UPDATE team SET open_assignments = CASE WHEN id = $1 THEN 0 ELSE capacity END WHERE id = ANY($2::uuid[])',
+      [area.small, [area.small, area.overflow]],
+    );
+    const filled = openCase(`${area.digits}EF`);
+    await publish(filled.message);
+    expect(await decisionFor(filled.caseId)).toMatchObject({ outcome: 'decided', team_id: area.small });
+    expect(await openAssignments()).toEqual({ [area.small]: 1, [area.overflow]: 10 });
+  });
+
   it('when a GP asks for a welfare coach, then the request goes to the coaches by its concern', async () => {
     const area = await routedArea();
     const requestId = randomUUID();

@@ -19,12 +19,16 @@ import {
 import {
   candidateRules,
   claimPlace,
+  claimPlaceAndRead,
   holidaysAt,
   loadRules,
   loadTeams,
   lockAndLoadTeams,
+  releasePlace,
   routingContext,
   routingContexts,
+  teamIdsOf,
+  teamsAsLastSeen,
   teamsById,
 } from './load.ts';
 
@@ -40,11 +44,16 @@ export interface RoutingAddress {
 /**
  * The router's decision path: address to neighbourhood (PC6, then PC4) with
  * the versions of what is cached, the municipality's rules (from memory),
- * the teams of the rules that hold and the pure decision. Reads only; a
- * decided outcome binds once `claim` took the team's place (a re-routing,
- * which frees another team's place in the same transaction, locks every
- * team concerned in id order up front instead). `pnpm bench:routing`
- * measures exactly this, the claim included.
+ * the teams of the rules that hold and the pure decision. A decided outcome
+ * binds once `claim` took the team's place. The teams are first taken as
+ * this instance last saw them (teamsAsLastSeen), and the claim of the team
+ * that guess chose reads them again in the same statement: the decision is
+ * made again on that read, and a guess it overturns gives its place back.
+ * So a decision costs two round trips (context, claim) while the guess holds,
+ * and is always the decision on the teams as the claim read them. A
+ * re-routing, which frees another team's place in the same transaction,
+ * locks every team concerned in id order up front instead. `pnpm
+ * bench:routing` measures exactly this, the claim included.
  */
 export async function decideForItem(
   tx: Transaction,
@@ -55,29 +64,42 @@ export async function decideForItem(
   lockTeamIds: string[] = [],
 ): Promise<{
   neighbourhood: ItemNeighbourhood | undefined;
-  outcome: RoutingOutcome;
   claim: () => Promise<RoutingOutcome>;
 }> {
   const context = await routingContext(tx, address.postcode, address.houseNumber);
   const neighbourhood = context.neighbourhood;
   const rules = neighbourhood ? await loadRules(tx, neighbourhood.municipalityCode, context.rulesVersion) : [];
   const candidates = candidateRules(rules, facts, neighbourhood);
+  const teamIds = teamIdsOf(candidates);
   const locked = lockTeamIds.length > 0;
-  const teams = locked ? await lockAndLoadTeams(tx, candidates, lockTeamIds) : await loadTeams(tx, candidates);
+  const guess = locked ? undefined : teamsAsLastSeen(teamIds);
+  const teams = locked
+    ? await lockAndLoadTeams(tx, candidates, lockTeamIds)
+    : (guess ?? (await teamsById(tx, teamIds)));
   const holidays = await holidaysAt(tx, now, context.holidaysVersion);
   const decide = (state: TeamState[]) =>
     decideRouting({ facts, neighbourhood, rules: candidates, teams: state, round, now, holidays });
-  const outcome = decide(teams);
   return {
     neighbourhood,
-    outcome,
     claim: async () => {
+      let current = decide(teams);
       if (locked) {
-        if (outcome.outcome === 'decided') await incrementOpenAssignments(tx, outcome.teamId);
-        return outcome;
+        if (current.outcome === 'decided') await incrementOpenAssignments(tx, current.teamId);
+        return current;
       }
-      let current = outcome;
       let state = teams;
+      if (guess && teamIds.length > 0) {
+        const guessed = current.outcome === 'decided' ? current.teamId : null;
+        const read = await claimPlaceAndRead(tx, guessed, teamIds);
+        state = read.teams;
+        current = decide(state);
+        if (read.claimed && guessed !== null) {
+          if (current.outcome === 'decided' && current.teamId === guessed) return current;
+          // The teams moved since they were last seen, and the decision on
+          // them as they are now is another one: the place is not this item's.
+          await releasePlace(tx, guessed);
+        }
+      }
       for (let attempt = 1; current.outcome === 'decided'; attempt += 1) {
         if (await claimPlace(tx, current.teamId)) return current;
         // The team filled up (or went inactive) since it was read: decide

@@ -156,12 +156,14 @@ export async function lockTeams(tx: Pick<Transaction, '$queryRaw'>, teamIds: str
   await tx.$queryRaw`SELECT id FROM team WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
 }
 
+/** The teams the rules assign to or inform, in one list without repeats. */
+export const teamIdsOf = (rules: readonly RoutingRule[]) => [
+  ...new Set(rules.flatMap((rule) => [rule.teamId, ...rule.informTeamIds])),
+];
+
 /** The teams the rules assign to or inform; the router locks the assigned ones first (lockTeams). */
 export async function loadTeams(tx: Pick<Transaction, '$queryRaw'>, rules: RoutingRule[]): Promise<TeamState[]> {
-  return teamsById(
-    tx,
-    rules.flatMap((rule) => [rule.teamId, ...rule.informTeamIds]),
-  );
+  return teamsById(tx, teamIdsOf(rules));
 }
 
 /** Teams as committed now, without a lock. */
@@ -171,7 +173,38 @@ export async function teamsById(tx: Pick<Transaction, '$queryRaw'>, teamIds: str
   // Raw, as the router's other reads: only the five columns, no client-side mapping of the rest.
   const rows = await tx.$queryRaw<Parameters<typeof teamState>[0][]>`
     SELECT id::text, name, active, capacity, open_assignments FROM team WHERE id = ANY(${ids}::uuid[])`;
-  return rows.map(teamState);
+  return remember(rows.map(teamState));
+}
+
+/**
+ * Each team as this instance last read or claimed it: a guess to decide
+ * with before the claim, never a fact. Open assignments change with every
+ * decision on every instance, so the claim reads the teams again in the same
+ * statement (claimPlaceAndRead) and the decision is made again on what it
+ * read; a wrong guess costs a statement, not a wrong routing. A few hundred
+ * teams per deployment: the map stays small.
+ */
+const lastSeenTeams = new Map<string, TeamState>();
+
+function remember(teams: TeamState[]): TeamState[] {
+  for (const team of teams) lastSeenTeams.set(team.id, team);
+  return teams;
+}
+
+/** The teams as last seen, or nothing when one of them was never seen (the caller reads them then). */
+export function teamsAsLastSeen(teamIds: readonly string[]): TeamState[] | undefined {
+  const teams: TeamState[] = [];
+  for (const id of teamIds) {
+    const team = lastSeenTeams.get(id);
+    if (!team) return undefined;
+    teams.push(team);
+  }
+  return teams;
+}
+
+function rememberClaim(teamId: string, places: number): void {
+  const team = lastSeenTeams.get(teamId);
+  if (team) lastSeenTeams.set(teamId, { ...team, openAssignments: team.openAssignments + places });
 }
 
 /** The teams of the candidate rules with their state now, as decideRouting needs them. */
@@ -207,7 +240,7 @@ export async function lockAndLoadTeams(
   const rows = await tx.$queryRaw<Parameters<typeof teamState>[0][]>`
     SELECT id::text, name, active, capacity, open_assignments FROM team
      WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
-  return rows.map(teamState);
+  return remember(rows.map(teamState));
 }
 
 /** What the router reads about an address before deciding (see routingContexts). */
@@ -331,5 +364,40 @@ export async function claimPlace(tx: Pick<Transaction, '$queryRaw'>, teamId: str
     UPDATE team SET open_assignments = open_assignments + 1
      WHERE id = ${teamId}::uuid AND active AND open_assignments < capacity
     RETURNING id::text`;
+  if (claimed.length > 0) rememberClaim(teamId, 1);
   return claimed.length > 0;
+}
+
+/**
+ * claimPlace of the team a guess chose (or of none) and teamsById of the
+ * candidates' teams in one round trip. The teams come as the statement's
+ * snapshot saw them, before its own claim, which is what decideRouting
+ * decides on; `claimed` says whether the place was taken (the claim
+ * re-checks a row another transaction changed meanwhile, the read does not,
+ * so a decision on the read may still find its team full: claimPlace then).
+ */
+export async function claimPlaceAndRead(
+  tx: Pick<Transaction, '$queryRaw'>,
+  teamId: string | null,
+  teamIds: readonly string[],
+): Promise<{ claimed: boolean; teams: TeamState[] }> {
+  const rows = await tx.$queryRaw<(Parameters<typeof teamState>[0] & { claimed: boolean })[]>`
+    WITH claim AS (
+      UPDATE team SET open_assignments = open_assignments + 1
+       WHERE id = ${teamId}::uuid AND active AND open_assignments < capacity
+      RETURNING id)
+    SELECT t.id::text, t.name, t.active, t.capacity, t.open_assignments,
+           EXISTS (SELECT 1 FROM claim WHERE claim.id = t.id) AS claimed
+      FROM team t WHERE t.id = ANY(${[...new Set([...teamIds, ...(teamId === null ? [] : [teamId])])]}::uuid[])`;
+  const teams = remember(rows.map(teamState));
+  // At most the one row: the claimed team is always among those read.
+  const claimed = teamId !== null && rows.some((row) => row.claimed);
+  if (claimed) rememberClaim(teamId, 1);
+  return { claimed, teams };
+}
+
+/** Gives back a place claimPlaceAndRead took on a guess that the fresh read overturned. */
+export async function releasePlace(tx: Pick<Transaction, '$queryRaw'>, teamId: string): Promise<void> {
+  await tx.$queryRaw`UPDATE team SET open_assignments = open_assignments - 1 WHERE id = ${teamId}::uuid`;
+  rememberClaim(teamId, -1);
 }
