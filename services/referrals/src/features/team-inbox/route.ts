@@ -16,7 +16,7 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import { isActive, isReferralStatus } from '../lifecycle/state-machine.ts';
 import { checkTeamAccess } from './access.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { toDetail, toSummary } from './view.ts';
+import { summaryColumns, toDetail, toSummary } from './view.ts';
 
 const TeamParams = z.strictObject({ teamId: z.uuid() });
 const ReferralParams = z.strictObject({ teamId: z.uuid(), referralId: z.uuid() });
@@ -71,6 +71,7 @@ export const teamInboxRoutes: FastifyPluginAsyncZod<{ prisma: PrismaClient; cloc
         },
         orderBy: [{ [field]: direction }, { id: direction }],
         take: limit + 1,
+        select: summaryColumns,
       });
       const page = rows.slice(0, limit);
       const last = page.at(-1);

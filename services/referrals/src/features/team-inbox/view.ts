@@ -1,5 +1,5 @@
 import type { ReferralDetail, ReferralSummary } from '@vangnet/contracts/http/referrals';
-import type { ContactAttempt, Referral, ReferralHistory } from '../../generated/prisma/client.ts';
+import type { ContactAttempt, Prisma, Referral, ReferralHistory } from '../../generated/prisma/client.ts';
 import { allowedActions, isActive, isReferralStatus } from '../lifecycle/state-machine.ts';
 
 const isoDate = (date: Date) => date.toISOString().slice(0, 10);
@@ -11,14 +11,42 @@ const optional = <K extends string, V>(key: K, value: V | null | undefined) =>
  * service for a GP request, signals for a household case. Each owner checks
  * again that the asking team holds an active referral.
  */
-function subjectLink(referral: Referral): string | undefined {
+function subjectLink(referral: SummaryRow): string | undefined {
   if (!isReferralStatus(referral.status) || !isActive(referral.status)) return undefined;
   if (referral.itemKind === 'referral_request') return `/v1/teams/${referral.teamId}/referrals/${referral.id}/subject`;
   if (referral.itemKind === 'case') return `/v1/cases/${referral.itemId}/subject`;
   return undefined;
 }
 
-export function toSummary(referral: Referral): ReferralSummary {
+/**
+ * The columns a list needs, and no more: a team's list is read far more often
+ * than a referral (a screen asks for up to 200 at a time), and mapping the
+ * columns it does not show costs the service more CPU than PostgreSQL's read does.
+ */
+export const summaryColumns = {
+  id: true,
+  teamId: true,
+  itemKind: true,
+  itemId: true,
+  status: true,
+  urgency: true,
+  neighbourhoodCode: true,
+  deadline: true,
+  escalatesOn: true,
+  escalatedAt: true,
+  attempt: true,
+  explanation: true,
+  declineReason: true,
+  closingResult: true,
+  createdAt: true,
+  acceptedAt: true,
+  firstContactAt: true,
+  endedAt: true,
+} as const satisfies Prisma.ReferralSelect;
+
+type SummaryRow = Prisma.ReferralGetPayload<{ select: typeof summaryColumns }>;
+
+export function toSummary(referral: SummaryRow): ReferralSummary {
   const status = referral.status as ReferralSummary['status'];
   const subject = subjectLink(referral);
   return {
