@@ -97,6 +97,11 @@ export async function decideForItem(
           if (current.outcome === 'decided' && current.teamId === guessed) return current;
           // The teams moved since they were last seen, and the decision on
           // them as they are now is another one: the place is not this item's.
+          // The guessed team's row stays locked to the commit while the loop
+          // below claims another: the one case of a transaction waiting for a
+          // team while it holds one. Two such overturned guesses crossing can
+          // deadlock; PostgreSQL breaks that within deadlock_timeout and the
+          // consumer retries the event as transient (40P01).
           await releasePlace(tx, guessed);
         }
       }
