@@ -120,7 +120,7 @@ function fakeTransaction(data: { item?: { kind: string; id: string }; teamId?: s
     },
     // No configured holidays: the Dutch list.
     publicHolidayYear: { findMany: vi.fn(async () => []) },
-    // The router's raw statements (load.ts): the address with its versions, the claim of a place, the teams it locks.
+    // The router's raw statements (load.ts): the address with its versions, the claim of a place, the teams it reads or locks.
     $queryRaw: vi.fn(async (sql: TemplateStringsArray, ...values: unknown[]) => {
       const text = sql.join('?');
       if (text.includes('postcode_range')) {
@@ -138,6 +138,14 @@ function fakeTransaction(data: { item?: { kind: string; id: string }; teamId?: s
             holidays_version: '0:',
           },
         ];
+      }
+      // claimPlaceAndRead: the guessed team's claim (every team has room here) and the candidates' teams.
+      if (text.includes('WITH claim AS')) {
+        const [claimed, ids] = values as [string | null, string[]];
+        return ids.map((id) => {
+          const { openAssignments, ...team } = teamRow(id);
+          return { ...team, open_assignments: openAssignments, claimed: id === claimed };
+        });
       }
       if (text.includes('UPDATE team')) return [{ id: values[0] }];
       if (text.includes('open_assignments')) {
