@@ -16,7 +16,11 @@
  *
  * How "listed" is observed: one poller per team asks the team's list, newest
  * first (the inbox's default sort), back to back with BENCH_POLL_MS between
- * polls, following the cursor while a page holds only unseen referrals.
+ * polls, following the cursor down to the oldest referral it still waits for:
+ * a referral is created after its POST started, so once a page reaches
+ * below the earliest start of the team's signals not yet listed, nothing it
+ * waits for can be further down. (A poll that stopped at the first page
+ * holding a known referral missed referrals committed after newer ones.)
  * A referral counts as listed when the response that first holds it has
  * arrived, so each figure is late by up to one poll (the poll round trip plus
  * the pause; `inboxPoll` gives that resolution). `referralWritten` is the
@@ -73,9 +77,18 @@ const config = {
   /** Far above what a run sends, so no referral waits for capacity or goes elsewhere. */
   teamCapacity: 1_000_000,
   pollPauseMs: intFromEnv('BENCH_POLL_MS', 10),
-  pageSize: 200,
+  /**
+   * Referrals per page of a poll. Small, because the poller is the bench's
+   * instrument and should not load what it measures: with 200 per page and
+   * every poll reading one whole page (until 3 December), serving the polls
+   * was referrals' largest CPU share and the largest of the machine at
+   * 100/s. A poll reads as many pages as its stopping rule (above) needs.
+   */
+  pageSize: intFromEnv('BENCH_PAGE_SIZE', 20),
   /** Pages one poll follows back at most; more means the poller is far behind, counted in `pollsCapped`. */
-  maxPagesPerPoll: 10,
+  maxPagesPerPoll: 100,
+  /** Clock slack between the bench's POST start and PostgreSQL's createdAt (same machine, millisecond values). */
+  createdSlackMs: 100,
   /** Untimed signals through the whole path first: JIT, connections, group joins, the teams reaching referrals. */
   warmupSignals: intFromEnv('BENCH_WARMUP_SIGNALS', 40),
   memorySampleMs: 500,
@@ -200,6 +213,8 @@ interface Team {
   postcode: string;
   token: string;
   nextHouseNumber: number;
+  /** Signals posted for this team whose referral the poller has not listed yet (nor their POST failed). */
+  pending: Set<Posted>;
 }
 
 const letter = () => String.fromCharCode(65 + randomInt(26));
@@ -232,24 +247,36 @@ function inboxPoller(referralsUrl: string, team: Team, seenAt: Map<string, numbe
     if (response.status !== 200) throw new Error(`inbox answered ${response.status}`);
     return (await response.json()) as { items: { item: { id: string }; createdAt: string }[]; next?: string };
   };
+  /** The earliest POST start of the team's signals not listed yet, or nothing when the poller waits for none. */
+  const oldestPending = () => {
+    let oldest: number | undefined;
+    for (const record of team.pending) {
+      if (record.error !== undefined || (record.caseId !== undefined && seenAt.has(record.caseId))) {
+        team.pending.delete(record);
+      } else if (oldest === undefined || record.startedEpochMs < oldest) oldest = record.startedEpochMs;
+    }
+    return oldest;
+  };
   const loop = (async () => {
     while (!stopped) {
       const started = performance.now();
+      // Taken before the first page: a signal posted during this poll lists above where the poll stops.
+      const waitsFrom = oldestPending();
       try {
         let cursor: string | undefined;
         for (let pages = 1; ; pages += 1) {
           const body = await page(cursor);
           const at = performance.now();
           counts.pages += 1;
-          let sawKnown = false;
           for (const referral of body.items) {
-            if (seenAt.has(referral.item.id)) sawKnown = true;
-            else {
-              seenAt.set(referral.item.id, at);
-              createdAt.set(referral.item.id, Date.parse(referral.createdAt));
-            }
+            if (seenAt.has(referral.item.id)) continue;
+            seenAt.set(referral.item.id, at);
+            createdAt.set(referral.item.id, Date.parse(referral.createdAt));
           }
-          if (sawKnown || !body.next) break;
+          const last = body.items.at(-1);
+          const belowWaited =
+            waitsFrom === undefined || !last || Date.parse(last.createdAt) < waitsFrom - config.createdSlackMs;
+          if (belowWaited || !body.next) break;
           if (pages >= config.maxPagesPerPoll) {
             counts.pollsCapped += 1;
             break;
@@ -375,7 +402,7 @@ async function run() {
           scopes: ['referrals:read'],
           ttl: 6 * 3600,
         });
-        teams.push({ id, postcode, token, nextHouseNumber: 1 });
+        teams.push({ id, postcode, token, nextHouseNumber: 1, pending: new Set() });
       }
     } finally {
       await networksPrisma.$disconnect();
@@ -421,6 +448,7 @@ async function run() {
       });
       record.startedAt = performance.now();
       record.startedEpochMs = Date.now();
+      team.pending.add(record);
       try {
         const response = await fetch(`${signalsService.url}/v1/signals`, {
           method: 'POST',
