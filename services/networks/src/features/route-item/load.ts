@@ -381,6 +381,8 @@ export async function claimPlaceAndRead(
   teamId: string | null,
   teamIds: readonly string[],
 ): Promise<{ claimed: boolean; teams: TeamState[] }> {
+  // The claimed team is always among those read, so its row carries the flag.
+  const ids = teamId === null ? [...teamIds] : [...new Set([...teamIds, teamId])];
   const rows = await tx.$queryRaw<(Parameters<typeof teamState>[0] & { claimed: boolean })[]>`
     WITH claim AS (
       UPDATE team SET open_assignments = open_assignments + 1
@@ -388,9 +390,8 @@ export async function claimPlaceAndRead(
       RETURNING id)
     SELECT t.id::text, t.name, t.active, t.capacity, t.open_assignments,
            EXISTS (SELECT 1 FROM claim WHERE claim.id = t.id) AS claimed
-      FROM team t WHERE t.id = ANY(${[...new Set([...teamIds, ...(teamId === null ? [] : [teamId])])]}::uuid[])`;
+      FROM team t WHERE t.id = ANY(${ids}::uuid[])`;
   const teams = remember(rows.map(teamState));
-  // At most the one row: the claimed team is always among those read.
   const claimed = teamId !== null && rows.some((row) => row.claimed);
   if (claimed) rememberClaim(teamId, 1);
   return { claimed, teams };
