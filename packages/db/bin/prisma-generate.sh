@@ -5,4 +5,6 @@ set -e
 here="$(cd "$(dirname "$0")" && pwd -P)"
 export PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-$here/no-schema-engine}"
 export PRISMA_HIDE_UPDATE_MESSAGE=1
-exec prisma generate "$@"
+prisma generate "$@"
+# The generated client keeps its query compiler in memory twice over; see query-compiler.ts.
+node "$here/../src/query-compiler.ts"
