@@ -1,3 +1,4 @@
+import Holidays from 'date-holidays';
 import { describe, expect, it } from 'vitest';
 import {
   addWorkingDays,
@@ -5,6 +6,7 @@ import {
   amsterdamMidnight,
   dutchPublicHolidayList,
   dutchPublicHolidays,
+  easterSunday,
   escalationDate,
   holidayCalendar,
   minuteDeadline,
@@ -37,7 +39,41 @@ describe('working-day deadlines', () => {
   });
 });
 
-describe('the Dutch public holidays (from date-holidays)', () => {
+/**
+ * What the services used until December 2026, from the maintained date-holidays
+ * data: its Dutch `public` days, plus Bevrijdingsdag (a `school` day there) by the rule.
+ */
+const netherlands = new Holidays('NL', { languages: ['nl'], types: ['public', 'school'] });
+function fromDateHolidays(year: number, liberationDay: 'every_year' | 'every_five_years' | 'never') {
+  const liberation = liberationDay === 'every_year' || (liberationDay === 'every_five_years' && year % 5 === 0);
+  const days = new Map<string, string>();
+  for (const holiday of netherlands.getHolidays(year)) {
+    const date = holiday.date.slice(0, 10);
+    const off = holiday.type === 'public' || (liberation && date.endsWith('-05-05'));
+    if (off && !days.has(date)) days.set(date, holiday.name);
+  }
+  return [...days].sort(([a], [b]) => a.localeCompare(b)).map(([date, name]) => ({ date, name }));
+}
+
+describe('the Dutch public holidays', () => {
+  it("are date-holidays' Dutch public holidays, names included, every year from 1949 to 2200, under each Bevrijdingsdag rule", () => {
+    const differences: string[] = [];
+    for (let year = 1949; year <= 2200; year += 1) {
+      for (const rule of ['every_year', 'every_five_years', 'never'] as const) {
+        const ours = JSON.stringify(dutchPublicHolidayList(year, rule));
+        const theirs = JSON.stringify(fromDateHolidays(year, rule));
+        if (ours !== theirs) differences.push(`${year} ${rule}: ${ours} against ${theirs}`);
+      }
+    }
+    expect(differences).toEqual([]);
+  });
+
+  it('computes Easter Sunday, the earliest and the latest included', () => {
+    expect(easterSunday(2026).toISOString().slice(0, 10)).toBe('2026-04-05');
+    expect(easterSunday(2285).toISOString().slice(0, 10)).toBe('2285-03-22');
+    expect(easterSunday(2038).toISOString().slice(0, 10)).toBe('2038-04-25');
+  });
+
   it('lists the 2026 holidays, without Goede Vrijdag and, outside a lustrum year, without Bevrijdingsdag', () => {
     expect(dutchPublicHolidays(2026)).toEqual([
       '2026-01-01',

@@ -1,5 +1,3 @@
-import Holidays from 'date-holidays';
-
 /**
  * Shared by networks (which sets deadlines) and referrals (which fills in an
  * escalation date missing from older routing decisions and runs the timers);
@@ -11,15 +9,21 @@ import Holidays from 'date-holidays';
  * on the next working day.
  *
  * The default holidays are the Dutch general public holidays a social-work
- * team has off, taken from the maintained `date-holidays` package (type
- * `public` for NL: Nieuwjaarsdag, Eerste en Tweede Paasdag, Koningsdag,
- * Hemelvaartsdag, Eerste en Tweede Pinksterdag, Eerste en Tweede
- * Kerstdag). Goede Vrijdag is not a general day off and is left out.
- * Bevrijdingsdag (5 May) is a day off every five years in most collective
- * agreements (CAO Sociaal Werk: 2025, 2030, ...) and every year in others
- * (CAO Gemeenten): `liberationDay` chooses, every five years by default.
- * A municipality with another calendar passes its own list per year
- * (`holidayCalendar({ extra, … })`, or networks' configured years).
+ * team has off: Nieuwjaarsdag, Eerste en Tweede Paasdag, Koningsdag,
+ * Hemelvaartsdag, Eerste en Tweede Pinksterdag, Eerste en Tweede Kerstdag.
+ * Goede Vrijdag is not a general day off and is left out. Bevrijdingsdag
+ * (5 May) is a day off every five years in most collective agreements (CAO
+ * Sociaal Werk: 2025, 2030, ...) and every year in others (CAO Gemeenten):
+ * `liberationDay` chooses, every five years by default. A municipality with
+ * another calendar passes its own list per year (`holidayCalendar({ extra, … })`,
+ * or networks' configured years).
+ *
+ * The days are computed here (Easter and fixed dates, see dutchPublicHolidayList).
+ * They used to come from the `date-holidays` package at run time, which loads
+ * every country's calendar and an astronomy and time-zone library with it:
+ * 23 MB of resident memory in each service for nine dates a year. The unit
+ * test holds this list to date-holidays' Dutch public holidays for every year
+ * from 1949 to 2200, so the maintained data stays the reference.
  */
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -51,27 +55,59 @@ export type LiberationDayRule = 'every_year' | 'every_five_years' | 'never';
 export interface NamedHoliday {
   /** ISO date. */
   date: string;
-  /** The Dutch name as date-holidays gives it. */
+  /** The Dutch name, as date-holidays gives it. */
   name: string;
 }
 
-const netherlands = new Holidays('NL', { languages: ['nl'], types: ['public', 'school'] });
-const LIBERATION_DAY = '05-05';
+/** Easter Sunday of the Gregorian calendar (the anonymous algorithm, Meeus/Jones/Butcher), at UTC midnight. */
+export function easterSunday(year: number): Date {
+  const a = year % 19;
+  const century = Math.floor(year / 100);
+  const yearOfCentury = year % 100;
+  const f = Math.floor((century + 8) / 25);
+  const g = Math.floor((century - f + 1) / 3);
+  const h = (19 * a + century - Math.floor(century / 4) - g + 15) % 30;
+  const l = (32 + 2 * (century % 4) + 2 * Math.floor(yearOfCentury / 4) - h - (yearOfCentury % 4)) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const monthAndDay = h + l - 7 * m + 114;
+  return new Date(Date.UTC(year, Math.floor(monthAndDay / 31) - 1, (monthAndDay % 31) + 1));
+}
 
-/** The Dutch public holidays a team has off in `year`, with their names, in calendar order. */
+/**
+ * The monarch's day: Koningsdag on 27 April since 2014, Koninginnedag on 30
+ * April before; on a Saturday when the day is a Sunday, except from 1949 to
+ * 1979, when it moved to the Monday.
+ */
+function monarchsDay(year: number): NamedHoliday {
+  const [day, name] = year >= 2014 ? [27, 'Koningsdag'] : [30, 'Koninginnedag'];
+  const date = new Date(Date.UTC(year, 3, day));
+  const shift = date.getUTCDay() !== 0 ? 0 : year < 1980 ? 1 : -1;
+  return { date: iso(plusDays(date, shift)), name };
+}
+
+/** The Dutch public holidays a team has off in `year` (from 1949), with their names, in calendar order. */
 export function dutchPublicHolidayList(
   year: number,
   liberationDay: LiberationDayRule = 'every_five_years',
 ): NamedHoliday[] {
   const liberation = liberationDay === 'every_year' || (liberationDay === 'every_five_years' && year % 5 === 0);
-  const days = new Map<string, string>();
-  for (const holiday of netherlands.getHolidays(year)) {
-    const date = holiday.date.slice(0, 10);
-    // `school` holds Goede Vrijdag and Bevrijdingsdag; only the latter can be a day off, by the rule above.
-    const off = holiday.type === 'public' || (liberation && date.endsWith(LIBERATION_DAY));
-    if (off && !days.has(date)) days.set(date, holiday.name);
-  }
-  return [...days].sort(([a], [b]) => a.localeCompare(b)).map(([date, name]) => ({ date, name }));
+  const fixed = (monthDay: string, name: string): NamedHoliday => ({ date: `${year}-${monthDay}`, name });
+  const easter = easterSunday(year);
+  const afterEaster = (days: number, name: string): NamedHoliday => ({ date: iso(plusDays(easter, days)), name });
+  const days = [
+    fixed('01-01', 'Nieuwjaar'),
+    afterEaster(0, 'Pasen'),
+    afterEaster(1, 'Tweede paasdag'),
+    monarchsDay(year),
+    ...(liberation ? [fixed('05-05', 'Bevrijdingsdag')] : []),
+    afterEaster(39, 'Hemelvaartsdag'),
+    afterEaster(49, 'Pinksteren'),
+    afterEaster(50, 'Tweede pinksterdag'),
+    fixed('12-25', 'Kerstmis'),
+    fixed('12-26', 'Tweede kerstdag'),
+  ].sort((a, b) => a.date.localeCompare(b.date));
+  // Hemelvaartsdag can fall on Bevrijdingsdag (2005, 2016): one day off, under the first name.
+  return days.filter((day, index) => day.date !== days[index - 1]?.date);
 }
 
 /** The Dutch public holidays a team has off in `year`, as ISO dates in calendar order. */

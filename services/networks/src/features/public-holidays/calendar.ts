@@ -8,9 +8,8 @@ export interface PublicHoliday {
 }
 
 /**
- * The built-in Dutch list of a year (date-holidays, through
- * @vangnet/platform/working-days, which says which days and why), with
- * names, for a year no admin configured.
+ * The built-in Dutch list of a year (@vangnet/platform/working-days, which
+ * says which days and why), with names, for a year no admin configured.
  */
 export const defaultPublicHolidays = (year: number): PublicHoliday[] => dutchPublicHolidayList(year);
 
