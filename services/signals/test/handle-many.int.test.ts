@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { nlGovSource } from '@vangnet/contracts/envelope';
-import { readSamples } from '@vangnet/contracts/samples';
-import { type BatchItem, decodeEvent, type EventHandler } from '@vangnet/messaging/consumer';
+import type { EventHandler } from '@vangnet/messaging/consumer';
+import { applyRun } from '@vangnet/testing/event-runs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Transaction } from '../src/db.ts';
 import { routingStatusHandlers } from '../src/features/routing-status/consumer.ts';
@@ -24,28 +24,9 @@ afterAll(async () => {
   await signals?.close();
 });
 
-/** A run of events of one type as the consumer decodes and applies them: the stored sample with `changes` applied to its data. */
-function run(handlers: EventHandler<Transaction>[], type: string, changes: Record<string, unknown>[]) {
-  const sample = readSamples().find((candidate) => candidate.type === type);
-  if (!sample) throw new Error(`no sample of ${type}`);
-  let handler: EventHandler<Transaction> | undefined;
-  const items: BatchItem[] = changes.map((change) => {
-    const decoded = decodeEvent(handlers, sample.headers, JSON.stringify({ ...(sample.data as object), ...change }));
-    if (decoded === 'ignored') throw new Error(`no handler reads ${type}`);
-    handler = decoded.handler;
-    return { data: decoded.data, event: decoded.attributes, trace: {} };
-  });
-  const chosen = handler;
-  if (!chosen) throw new Error('an empty run');
-  // As the consumer does: a run of one goes to `handle` (the setup steps below).
-  if (items.length === 1) {
-    const [only] = items as [BatchItem];
-    return signals.app.prisma.$transaction((tx) => chosen.handle(only.data, { tx, event: only.event, trace: {} }));
-  }
-  const { handleMany } = chosen;
-  if (!handleMany) throw new Error(`the handler of ${type} handles no runs`);
-  return signals.app.prisma.$transaction((tx) => handleMany(items, tx));
-}
+/** A run of events of one type, as signals' consumer applies it (see applyRun). */
+const run = (handlers: EventHandler<Transaction>[], type: string, changes: Record<string, unknown>[]) =>
+  applyRun(signals.app.prisma, handlers, type, changes);
 
 const openCase = async () => (await signals.post(rentSignal(), await signals.token('landlord'))).json();
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 8, 9, minute)).toISOString();

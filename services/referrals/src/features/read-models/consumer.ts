@@ -27,29 +27,59 @@ export const keepTeam = on<typeof TeamChangedV1, Transaction>(TeamChangedV1, asy
     WHERE team.revision < EXCLUDED.revision`;
 });
 
-const rank = { regular: 0, urgent: 1, crisis: 2 } as const;
+const urgencies = ['regular', 'urgent', 'crisis'] as const;
+type Urgency = (typeof urgencies)[number];
 
 /**
  * The urgency of a household case, for the inbox filter: the highest of its
  * signals. It may arrive before or after the case's referral (two topics),
- * so it is kept per item and copied onto referrals already made.
+ * so it is kept per item and copied onto referrals already made. A run of
+ * events (handleMany) is one statement, not three ORM round trips per
+ * event: per item the run's highest, raised only above what is held, which
+ * is what raising them in turn leaves.
  */
-async function raiseUrgency(tx: Transaction, itemId: string, urgency: keyof typeof rank) {
-  const held = await tx.itemUrgency.findUnique({ where: { itemId } });
-  if (held && rank[held.urgency as keyof typeof rank] >= rank[urgency]) return;
-  await tx.itemUrgency.upsert({
-    where: { itemId },
-    create: { itemId, urgency },
-    update: { urgency, updatedAt: new Date() },
-  });
-  await tx.referral.updateMany({ where: { itemId }, data: { urgency } });
+async function raiseUrgency(tx: Transaction, raises: readonly { itemId: string; urgency: Urgency }[]) {
+  const highest = new Map<string, Urgency>();
+  for (const { itemId, urgency } of raises) {
+    const held = highest.get(itemId);
+    if (!held || urgencies.indexOf(urgency) > urgencies.indexOf(held)) highest.set(itemId, urgency);
+  }
+  const itemIds = [...highest.keys()];
+  // The rank is the position in this array, in SQL as in `urgencies` above.
+  const order = [...urgencies];
+  await tx.$executeRaw`
+    WITH raised AS (
+      INSERT INTO item_urgency (item_id, urgency, updated_at)
+      SELECT raise.item_id, raise.urgency, now()
+        FROM unnest(${itemIds}::uuid[], ${[...highest.values()]}::text[]) AS raise(item_id, urgency)
+      ON CONFLICT (item_id) DO UPDATE SET urgency = EXCLUDED.urgency, updated_at = EXCLUDED.updated_at
+       WHERE array_position(${order}::text[], item_urgency.urgency) < array_position(${order}::text[], EXCLUDED.urgency)
+      RETURNING item_id, urgency
+    )
+    UPDATE referral SET urgency = raised.urgency FROM raised WHERE referral.item_id = raised.item_id`;
 }
 
-export const caseUrgency = on<typeof CaseOpenedV1, Transaction>(CaseOpenedV1, (event, { tx }) =>
-  raiseUrgency(tx, event.caseId, event.urgency),
+export const caseUrgency = on<typeof CaseOpenedV1, Transaction>(
+  CaseOpenedV1,
+  (event, { tx }) => raiseUrgency(tx, [{ itemId: event.caseId, urgency: event.urgency }]),
+  {
+    handleMany: (items, tx) =>
+      raiseUrgency(
+        tx,
+        items.map(({ data }) => ({ itemId: data.caseId, urgency: data.urgency })),
+      ),
+  },
 );
-export const addedSignalUrgency = on<typeof CaseSignalAddedV1, Transaction>(CaseSignalAddedV1, (event, { tx }) =>
-  raiseUrgency(tx, event.caseId, event.urgency),
+export const addedSignalUrgency = on<typeof CaseSignalAddedV1, Transaction>(
+  CaseSignalAddedV1,
+  (event, { tx }) => raiseUrgency(tx, [{ itemId: event.caseId, urgency: event.urgency }]),
+  {
+    handleMany: (items, tx) =>
+      raiseUrgency(
+        tx,
+        items.map(({ data }) => ({ itemId: data.caseId, urgency: data.urgency })),
+      ),
+  },
 );
 
 /**
