@@ -8,7 +8,7 @@ import pino from 'pino';
 import { startKafka, stopKafka } from './kafka.ts';
 import { startPostgres, stopPostgres } from './postgres.ts';
 
-export { freePort, serviceNodeFlags } from './process.ts';
+export { freePort } from './process.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

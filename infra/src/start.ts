@@ -5,11 +5,9 @@
  * migrations, demo data, the three services; Ctrl-C stops it all and keeps
  * the data for next time.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { startDevOidcProvider } from '@vangnet/platform/dev-oidc';
-import { buildServices, serviceEntry } from './build.ts';
+import { type BuiltService, buildServices } from './build.ts';
 import { demoMunicipality, demoPartners, demoRentSignal, demoTeam, loadDemoData } from './demo-data.ts';
 import { demoUsers, devIssuer } from './dev-issuer.ts';
 import {
@@ -19,7 +17,7 @@ import {
   serviceNames,
   startLocalStack,
 } from './local-stack.ts';
-import { serviceNodeFlags, waitUntil } from './process.ts';
+import { type ServiceProcess, spawnService } from './service-process.ts';
 
 const ports: Record<ServiceName, number> = { signals: 3001, networks: 3002, referrals: 3003 };
 const workspacePort = 3004;
@@ -49,22 +47,13 @@ async function main() {
     { port: loginPort },
   );
 
-  const children = new Map<string, ChildProcess>();
+  const children = new Map<string, ServiceProcess>();
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say('\nStopping services…');
-    await Promise.all(
-      [...children.values()].map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await Promise.all([...children.values()].map((child) => child.stop()));
     if (stack.startedHere) {
       say('Stopping PostgreSQL and Kafka (data stays in .data/)…');
       await stack.stop();
@@ -77,23 +66,15 @@ async function main() {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
-  const startChild = (name: string, script: string, env: Record<string, string>) => {
-    const child = spawn(process.execPath, [...serviceNodeFlags, script], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-        ...env,
-      },
+  const startChild = async (name: BuiltService, port: number, env: Record<string, string>) => {
+    const child = await spawnService(name, {
+      port,
+      env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', ...env },
       // Ctrl-C reaches the services through us, once, in order.
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      onLine: (line) => say(`[${name}] ${line}`),
     });
-    for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => say(`[${name}] ${line}`));
-    }
-    child.once('exit', (code) => {
+    child.child.once('exit', (code) => {
       if (!stopping) {
         say(`${name} stopped unexpectedly (exit ${code}); stopping everything`);
         void stopAll(1);
@@ -103,16 +84,14 @@ async function main() {
   };
 
   for (const service of serviceNames) {
-    startChild(service, serviceEntry(service), {
-      PORT: String(ports[service]),
+    await startChild(service, ports[service], {
       DATABASE_URL: databases[service],
       KAFKA_BROKERS: stack.kafkaBrokers.join(','),
       AUTH_JWKS_URL: jwksUrl,
       AUTH_ISSUER: issuer.issuer,
     });
   }
-  startChild('workspace', serviceEntry('workspace'), {
-    PORT: String(workspacePort),
+  await startChild('workspace', workspacePort, {
     PUBLIC_URL: workspaceUrl,
     OIDC_ISSUER: login.url,
     OIDC_CLIENT_ID: workspaceClient.clientId,
@@ -122,17 +101,7 @@ async function main() {
     NETWORKS_URL: `http://127.0.0.1:${ports.networks}`,
     REFERRALS_URL: `http://127.0.0.1:${ports.referrals}`,
   });
-
-  const health = Object.entries({ ...ports, workspace: workspacePort });
-  await Promise.all(
-    health.map(([name, port]) =>
-      waitUntil(
-        `${name} on port ${port}`,
-        async () => (await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined))?.ok ?? false,
-        60_000,
-      ),
-    ),
-  );
+  await Promise.all([...children.values()].map((child) => child.ready()));
 
   const team = demoTeam;
   const landlordToken = await issuer.sign({

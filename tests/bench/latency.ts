@@ -31,15 +31,14 @@
  * BENCH_POLL_MS, BENCH_WARMUP_SIGNALS, BENCH_RATES (e.g. `100`), BENCH_CPU_PROFILE_DIR
  * (a V8 CPU profile per service). Quick run: BENCH_STEP_SECONDS=3.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
-import { buildServices, serviceEntry } from '@vangnet/infra/build';
+import { buildServices } from '@vangnet/infra/build';
 import { demoRentSignal } from '@vangnet/infra/demo-data';
-import { freePort, migrationsDir, serviceNodeFlags } from '@vangnet/infra/local-stack';
+import { freePort, migrationsDir } from '@vangnet/infra/local-stack';
+import { type ServiceProcess, startServiceProcess } from '@vangnet/infra/service-process';
 import { createKafka } from '@vangnet/messaging/kafka';
 import { createPrismaClient } from '@vangnet/networks/db';
 import { setUpNeighbourhoodTeam } from '@vangnet/networks/set-up-area';
@@ -61,7 +60,6 @@ import { createTestDatabase, type TestDatabase } from '@vangnet/testing/database
 import { startTestInfrastructure } from '@vangnet/testing/infrastructure';
 import { serviceEnv } from '@vangnet/testing/service-env';
 import { createTestIssuer, type TestIssuer } from '@vangnet/testing/tokens';
-import { waitFor } from '@vangnet/testing/wait';
 import pg from 'pg';
 import pino from 'pino';
 import { bareLatency } from './bare-latency.ts';
@@ -109,50 +107,25 @@ const logger = pino({ level: process.env.LOG_LEVEL ?? 'error' }, pino.destinatio
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const MiB = 2 ** 20;
 
-interface RunningService {
+interface RunningService extends ServiceProcess {
   name: Service;
-  child: ChildProcess;
-  url: string;
   metricsUrl: string;
 }
 
 /** Starts a service's built server as `pnpm start` does, in a process of its own, and waits until it is ready. */
 async function startService(name: Service, env: Record<string, string>): Promise<RunningService> {
-  const [port, metricsPort] = [await freePort(), await freePort()];
+  const metricsPort = await freePort();
   // BENCH_CPU_PROFILE_DIR: each service writes a V8 CPU profile there when it exits (where does its time go?).
   const profile = process.env.BENCH_CPU_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROFILE_DIR, name)}`]
     : [];
-  const child = spawn(process.execPath, [...serviceNodeFlags, ...profile, serviceEntry(name)], {
-    env: { ...env, HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: String(metricsPort) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const service = await startServiceProcess(name, {
+    env: { ...env, METRICS_PORT: String(metricsPort) },
+    nodeFlags: profile,
+    onLine: (line) => process.stderr.write(`[${name}] ${line}\n`),
+    readyTimeoutMs: 120_000,
   });
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on('line', (line) => process.stderr.write(`[${name}] ${line}\n`));
-  }
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    `${name} ready`,
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-      return (await fetch(`${url}/health/ready`).catch(() => undefined))?.ok ? true : undefined;
-    },
-    { timeoutMs: 120_000, intervalMs: 200 },
-  );
-  return { name, child, url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
-}
-
-async function stopService(service: RunningService): Promise<void> {
-  const { child } = service;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const stopped = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
-  if (!stopped) {
-    progress(`${service.name} did not stop in 15 s after SIGTERM; killing it`);
-    child.kill('SIGKILL');
-    await exited;
-  }
+  return Object.assign(service, { name, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });
 }
 
 interface MemorySample {
@@ -583,7 +556,7 @@ async function run() {
     await admin.deleteTopics({ topics: [bareTopic] }).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
     await Promise.all(Object.values(pools).map((pool) => pool.end()));
-    await Promise.all(running.map(stopService));
+    await Promise.all(running.map((service) => service.stop()));
     for (const database of Object.values(databases)) {
       await database.drop().catch((error) => logger.warn({ err: error }, 'dropping a bench database'));
     }

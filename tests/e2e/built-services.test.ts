@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomInt, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type BuiltService, buildServices, serviceEntry } from '@vangnet/infra/build';
+import { type BuiltService, buildServices } from '@vangnet/infra/build';
 import { demoRentSignal } from '@vangnet/infra/demo-data';
-import { freePort, migrationsDir, serviceNodeFlags } from '@vangnet/infra/local-stack';
+import { migrationsDir } from '@vangnet/infra/local-stack';
+import { type ServiceProcess, spawnService } from '@vangnet/infra/service-process';
 import { createPrismaClient } from '@vangnet/networks/db';
 import { setUpNeighbourhoodTeam } from '@vangnet/networks/set-up-area';
 import { type DevOidcProvider, startDevOidcProvider } from '@vangnet/platform/dev-oidc';
@@ -28,14 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 type Domain = Exclude<BuiltService, 'workspace'>;
 const domains: Domain[] = ['signals', 'networks', 'referrals'];
 
-interface Running {
-  name: BuiltService;
-  child: ChildProcess;
-  url: string;
-  output: string[];
-}
-
-const running: Running[] = [];
+const running: ServiceProcess[] = [];
 const databases = {} as Record<Domain, TestDatabase>;
 /** What the services' OTLP exporters posted, as received. */
 const exported: Buffer[] = [];
@@ -44,28 +37,11 @@ let issuer: TestIssuer;
 let oidc: DevOidcProvider;
 const team = { id: randomUUID(), postcode: `${randomInt(1000, 10000)}BT` };
 
-async function start(name: BuiltService, env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...serviceNodeFlags, serviceEntry(name)], {
-    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), METRICS_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const service: Running = { name, child, url: `http://127.0.0.1:${port}`, output: [] };
+async function start(name: BuiltService, env: Record<string, string>): Promise<ServiceProcess> {
+  const service = await spawnService(name, { env: { ...process.env, ...env, METRICS_PORT: '0' } });
   running.push(service);
-  // Kept for the failure message: a bundle that cannot start says why on stderr.
-  for (const stream of [child.stdout, child.stderr]) {
-    stream?.on('data', (chunk: Buffer) => service.output.push(chunk.toString()));
-  }
-  await waitFor(
-    `the built ${name} to be ready`,
-    async () => {
-      if (child.exitCode !== null) {
-        throw new Error(`exited with ${child.exitCode}: ${service.output.join('').slice(-2_000)}`);
-      }
-      return (await fetch(`${service.url}/health/ready`).catch(() => undefined))?.ok ? true : undefined;
-    },
-    { timeoutMs: 60_000, intervalMs: 100 },
-  );
+  // A bundle that cannot start says why on stderr: ready() puts its last lines in the failure.
+  await service.ready();
   return service;
 }
 
@@ -137,16 +113,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(
-    running.map(
-      ({ child }) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(running.map((service) => service.stop()));
   await oidc?.close();
   await new Promise((resolve) => receiver?.close(resolve));
   for (const database of Object.values(databases)) await database.drop();
