@@ -59,28 +59,21 @@ async function raiseUrgency(tx: Transaction, raises: readonly { itemId: string; 
     UPDATE referral SET urgency = raised.urgency FROM raised WHERE referral.item_id = raised.item_id`;
 }
 
-export const caseUrgency = on<typeof CaseOpenedV1, Transaction>(
-  CaseOpenedV1,
-  (event, { tx }) => raiseUrgency(tx, [{ itemId: event.caseId, urgency: event.urgency }]),
-  {
+/** A signal's urgency for its case, from either event that carries one. */
+const raiseOf = (event: { caseId: string; urgency: Urgency }) => ({ itemId: event.caseId, urgency: event.urgency });
+
+function raising<D extends typeof CaseOpenedV1 | typeof CaseSignalAddedV1>(definition: D) {
+  return on<D, Transaction>(definition, (event, { tx }) => raiseUrgency(tx, [raiseOf(event)]), {
     handleMany: (items, tx) =>
       raiseUrgency(
         tx,
-        items.map(({ data }) => ({ itemId: data.caseId, urgency: data.urgency })),
+        items.map(({ data }) => raiseOf(data)),
       ),
-  },
-);
-export const addedSignalUrgency = on<typeof CaseSignalAddedV1, Transaction>(
-  CaseSignalAddedV1,
-  (event, { tx }) => raiseUrgency(tx, [{ itemId: event.caseId, urgency: event.urgency }]),
-  {
-    handleMany: (items, tx) =>
-      raiseUrgency(
-        tx,
-        items.map(({ data }) => ({ itemId: data.caseId, urgency: data.urgency })),
-      ),
-  },
-);
+  });
+}
+
+export const caseUrgency = raising(CaseOpenedV1);
+export const addedSignalUrgency = raising(CaseSignalAddedV1);
 
 /**
  * The router gave the item to no team: no team fits, no team is left, or it
